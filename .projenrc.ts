@@ -1,0 +1,141 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-debezium-guard',
+  description:
+    'AWS CDK construct that detects silent failures of Debezium source connectors on Amazon MSK Connect and recovers them safely.',
+  author: 'cdk-debezium-guard team',
+  authorAddress: 'team@example.com',
+  repositoryUrl: 'https://github.com/example/cdk-debezium-guard.git',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'debezium', 'msk', 'msk-connect', 'kafka-connect', 'cdc', 'cloudwatch', 'monitoring', 'auto-recovery'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // The machines and the tests run Node 20; the AWS SDK asks for 22+ from 2027 (README says so).
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: 'lts/*',
+
+  // Toolchain pins: TypeScript 7 breaks jsii and ts-node; esbuild is pinned so the bundled handler
+  // (and therefore the asset hash consumers see) only changes when we change it.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  devDeps: [
+    '@types/node@^20',
+    '@types/aws-lambda',
+    'esbuild@0.28.2',
+    'cdk-nag@^2.37',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    '@aws-sdk/client-kafkaconnect',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-sns',
+    '@aws-sdk/client-cloudwatch',
+    '@aws-sdk/client-dynamodb',
+    '@aws-lambda-powertools/logger',
+    '@aws-lambda-powertools/metrics',
+    '@smithy/util-retry',
+  ],
+
+  // The recovery function is bundled below with our own options; projen's generated Function
+  // subclass would hard-code the runtime, which the guard lets consumers override.
+  lambdaAutoDiscover: false,
+  bundlerOptions: { esbuildVersion: '0.28.2' },
+
+  // The issue asks for the development tsconfig at the top level; projen's default is test/tsconfig.json.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  // With a top-level tsconfig.dev.json, typescript-eslint's project service would pick the jsii
+  // tsconfig.json (src only) for test files, so lint uses the dev tsconfig explicitly instead.
+  eslintOptions: { dirs: ['src'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      // The example app imports the package by name, as a consumer does.
+      moduleNameMapper: { '^cdk-debezium-guard$': '<rootDir>/src' },
+    },
+  },
+
+  publishToPypi: {
+    distName: 'cdk-debezium-guard',
+    module: 'cdk_debezium_guard',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.example.cdkdebeziumguard',
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'cdk-debezium-guard',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Example.CdkDebeziumGuard',
+    packageId: 'Example.CdkDebeziumGuard',
+  },
+  publishToGo: {
+    moduleName: 'github.com/example/cdk-debezium-guard-go',
+  },
+
+  gitignore: ['/.bench/', '/.jsii.tabl.json'],
+});
+
+// The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs.
+// rosetta/ stays in the package: Construct Hub reads its fixtures to translate the README.
+['/.ci/', '/bench/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*'].forEach((p) => project.addPackageIgnore(p));
+
+project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
+project.eslint?.allowDevDeps('src/**/*.lambda.ts');
+
+// Bundled when this library builds and shipped in the package (assets/), never at the consumer's
+// synth. The SDK clients are bundled too: the Lambda runtime's built-in SDK may predate
+// RestartConnector. Target node20 so that the same file runs in the tests on this repo's Node 20
+// and in Lambda's nodejs24.x.
+project.bundler.addBundle('src/recovery/recovery.lambda.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  sourcemap: false,
+  minify: true,
+  keepNames: true,
+  mainFields: ['module', 'main'],
+  // Lazy `import('node:http')` in the SDK becomes a require: the bundle then also runs inside test
+  // sandboxes (jest's vm) that have no dynamic-import callback.
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
+});
+// ts-node and the type-check of tests, examples and benchmarks use the development tsconfig.
+const devTsconfig = project.tsconfigDev.fileName;
+
+// The README's first command: the local simulation on the embedded emulator, running the bundled handler.
+const simulate = project.addTask('simulate', {
+  description: 'Simulate silent failures, detection and recovery on a compressed clock (see README)',
+  receiveArgs: true,
+});
+simulate.spawn(project.bundler.bundleTask);
+simulate.exec(`ts-node --project ${devTsconfig} src/simulate/cli.ts`, { receiveArgs: true });
+
+// The README and API examples must compile (and so render in Python, Java, C# and Go on Construct Hub).
+project.postCompileTask.exec('jsii-rosetta extract --compile --fail');
+
+// The one-click CloudFormation template, generated from the library (a test checks it is current).
+project.addTask('one-click', {
+  description: 'Regenerate cloudformation/debezium-guard.template.json',
+  exec: `ts-node --project ${devTsconfig} src/one-click/generate.ts`,
+});
+
+// Figures for docs/BENCHMARKS.md (never a timed unit test).
+const bench = project.addTask('bench', { description: 'Measure asset size, cold init, synthesis, recovery times and cost (docs/BENCHMARKS.md)' });
+bench.spawn(project.bundler.bundleTask);
+bench.exec(`ts-node --project ${devTsconfig} bench/run.ts`);
+
+// jest (ts-jest, isolated modules) does not type-check: the test task does, examples included,
+// which import the package by name as a consumer would.
+project.tsconfigDev.addInclude('.projenrc.ts');
+// jsii's output (lib/**/*.d.ts) would otherwise be type-checked again, stale or not.
+project.tsconfigDev.addExclude('lib');
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-debezium-guard': ['./src'] });
+project.testTask.exec(`tsc --noEmit -p ${devTsconfig}`);
+
+// `npm test` on a fresh clone needs the bundle (the construct references it, the end-to-end tests run it).
+project.testTask.prependSpawn(project.bundler.bundleTask);
+
+project.synth();

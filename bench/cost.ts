@@ -1,0 +1,47 @@
+/**
+ * Monthly cost of one quick-start guard from public unit prices (us-east-1, checked 2026-11;
+ * the free tiers, shared by the whole account, are left out so the figure is an upper bound).
+ */
+const TICKS_PER_MONTH = 30 * 24 * 60; // the one-minute reconcile tick
+
+const PRICE = {
+  /** CloudWatch standard-resolution metric alarm, per alarm-month. */
+  metricAlarm: 0.10,
+  /** CloudWatch composite alarm, per alarm-month. */
+  compositeAlarm: 0.50,
+  /** CloudWatch custom metric (the metric filter's), per metric-month. */
+  customMetric: 0.30,
+  /** CloudWatch API requests (DescribeAlarms), per 1,000. */
+  apiPer1000: 0.01,
+  /** Lambda arm64, per GB-second, and per million requests. */
+  lambdaGbSecond: 0.0000133334,
+  lambdaPerMillion: 0.20,
+  /** DynamoDB on demand, per million write and read request units. */
+  ddbWritePerMillion: 0.625,
+  ddbReadPerMillion: 0.125,
+  /** CloudWatch Logs ingestion, per GB. */
+  logsPerGb: 0.50,
+} as const;
+
+export interface CostRow {
+  readonly item: string;
+  readonly usd: number;
+}
+
+/**
+ * @param idleRunMs a tick's duration when nothing happens (reads only), measured against the emulator: ~100 ms
+ */
+export function monthlyCost(idleRunMs = 100): CostRow[] {
+  const gbSeconds = TICKS_PER_MONTH * (idleRunMs / 1000) * 0.25; // 256 MB
+  const rows: CostRow[] = [
+    { item: '4 metric alarms (offset commits, 2 task health, recovery errors)', usd: 4 * PRICE.metricAlarm },
+    { item: '1 composite alarm', usd: PRICE.compositeAlarm },
+    { item: '1 custom metric (offset commits, from the metric filter)', usd: PRICE.customMetric },
+    { item: `Lambda: ${TICKS_PER_MONTH} ticks x ${idleRunMs} ms x 256 MB, arm64`, usd: gbSeconds * PRICE.lambdaGbSecond + TICKS_PER_MONTH / 1e6 * PRICE.lambdaPerMillion },
+    { item: 'DynamoDB: 2 writes + 1 read per tick, on demand', usd: TICKS_PER_MONTH * (2 * PRICE.ddbWritePerMillion + PRICE.ddbReadPerMillion) / 1e6 },
+    { item: 'CloudWatch API: 1 DescribeAlarms per tick', usd: TICKS_PER_MONTH / 1000 * PRICE.apiPer1000 },
+    { item: 'CloudWatch Logs: ~1 KB of decision log per tick', usd: TICKS_PER_MONTH * 1024 / 1024 ** 3 * PRICE.logsPerGb },
+  ];
+  rows.push({ item: 'total (optional Connected/lag alarms add 0.10 each)', usd: rows.reduce((a, r) => a + r.usd, 0) });
+  return rows;
+}

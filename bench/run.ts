@@ -1,0 +1,132 @@
+/**
+ * `npm run bench`: the figures in docs/BENCHMARKS.md. Every figure is measured here, in one run,
+ * on this machine; nothing is a timed unit test.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { deflateRawSync } from 'zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DebeziumSilentFailureGuard } from '../src';
+import { monthlyCost } from './cost';
+import { AWS, SEED_ON_AWS } from '../src/simulate/profiles';
+import { median } from '../src/simulate/report';
+import { SCENARIOS } from '../src/simulate/scenarios';
+import { formatDuration, simulate, type SimulationReport } from '../src/simulate/simulation';
+import { RECOVERY_BUNDLE } from '../src/simulate/world';
+
+const RUNS = 11;
+
+function stats(values: number[]): string {
+  return `median ${median(values).toFixed(1)}, min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)}`;
+}
+
+/** Time to `require` a module set in a fresh node process (ms), measured inside that process. */
+function initTime(requires: string[]): number {
+  const script = `const t=process.hrtime.bigint();${requires.map((r) => `require(${JSON.stringify(r)});`).join('')}`
+    + 'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  const out = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  if (out.status !== 0) {
+    throw new Error(out.stderr);
+  }
+  return Number(out.stdout);
+}
+
+function stackWithGuards(n: number): Stack {
+  // CDK refuses to synthesize more than 500 resources; lift that here to time 30 guards anyway.
+  const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'ap-northeast-2' } });
+  const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'connector-configs');
+  const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/msk-connect');
+  for (let i = 0; i < n; i++) {
+    new DebeziumSilentFailureGuard(stack, `Guard${i}`, {
+      connectorArn: `arn:aws:kafkaconnect:ap-northeast-2:123456789012:connector/cdc-${i}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-3`,
+      configBucket: bucket,
+      configKey: `debezium/cdc-${i}.json`,
+      workerLogGroup: logs.LogGroup.fromLogGroupName(stack, `Logs${i}`, `/msk-connect/cdc-${i}`),
+      serviceExecutionRole: role,
+      alertEmails: ['oncall@example.com'],
+    });
+  }
+  return stack;
+}
+
+function synthMs(n: number): { ms: number; resources: number } {
+  const t = process.hrtime.bigint();
+  const stack = stackWithGuards(n);
+  const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, resources: Object.keys(template.Resources).length };
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const out = (l = '') => {
+    lines.push(l);
+    process.stdout.write(`${l}\n`);
+  };
+  out(`# cdk-debezium-guard benchmarks (node ${process.version}, ${RUNS} runs each unless said)`);
+
+  // 1. Handler asset
+  const code = fs.readFileSync(RECOVERY_BUNDLE);
+  out();
+  out('## Recovery function asset');
+  out(`bundle: ${(code.length / 1024).toFixed(1)} KiB, deflated (what the zip holds): ${(deflateRawSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB`);
+  const bundled: number[] = [];
+  const unbundled: number[] = [];
+  const sdk = ['@aws-sdk/client-kafkaconnect', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-cloudwatch',
+    '@aws-sdk/client-dynamodb', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics'];
+  initTime([RECOVERY_BUNDLE]);
+  initTime(sdk); // warm the file cache for both
+  for (let i = 0; i < RUNS; i++) {
+    bundled.push(initTime([RECOVERY_BUNDLE]));
+    unbundled.push(initTime(sdk));
+  }
+  out(`cold init, require() in a fresh process (ms): bundle ${stats(bundled)}; the same SDK clients unbundled from node_modules ${stats(unbundled)}`);
+
+  // 2. Synthesis
+  out();
+  out('## Synthesis (in-process, quick-start guards, each in a fresh App)');
+  synthMs(1); // warm-up: module loading and JIT
+  const perGuard: number[] = [];
+  for (const n of [1, 10, 30]) {
+    const runs = Array.from({ length: n === 30 ? 3 : 5 }, () => synthMs(n));
+    const resources = runs[0].resources;
+    perGuard.push(resources / n);
+    out(`${String(n).padStart(2)} guard(s): ${stats(runs.map((r) => r.ms))} ms; ${resources} resources (${(resources / n).toFixed(0)} per guard)`);
+  }
+  const resourcesPerGuard = Math.max(...perGuard);
+  out(`most guards per stack under CloudFormation's 500-resource limit: ${Math.floor(500 / resourcesPerGuard)} (quick start; each optional alarm, rule or dashboard adds one;`
+    + ` one topic shared through the \`topic\` prop saves 2 per guard: ${Math.floor(500 / (resourcesPerGuard - 2))})`);
+
+  // 3. Recovery under the AWS timing model
+  out();
+  out('## Time to recover under the AWS timing model (simulated: 24 h, mixed failures, seed 9)');
+  const common = { scenario: SCENARIOS[0], seed: 9, durationMs: 24 * 3600_000, compression: 0, kafkaConnectVersion: '3.7.x' as const };
+  const ours = await simulate({ ...common, profile: AWS });
+  const seed = await simulate({ ...common, profile: SEED_ON_AWS });
+  const mttr = (r: SimulationReport) => {
+    const t = r.incidents.filter((i) => i.recoveredAt !== undefined).map((i) => i.recoveredAt! - i.failedAt);
+    return `median ${formatDuration(median(t))}, max ${formatDuration(Math.max(...t))} over ${t.length} incidents`;
+  };
+  const lost = (r: SimulationReport) => r.incidents.filter((i) => i.offsetAfter !== undefined && i.offsetAfter < i.offsetBefore).length;
+  out(`guard (restart first):          ${mttr(ours)}; offsets lost in ${lost(ours)}`);
+  out(`seed (delete + re-create):      ${mttr(seed)}; offsets lost in ${lost(seed)}`);
+
+  // 4. Cost
+  out();
+  out('## Monthly cost per guard (us-east-1 public prices, see docs/BENCHMARKS.md)');
+  for (const row of monthlyCost()) {
+    out(`${row.item.padEnd(58)} ${row.usd.toFixed(3).padStart(7)} USD`);
+  }
+  if (process.env.BENCH_OUT) {
+    fs.writeFileSync(process.env.BENCH_OUT, `${lines.join('\n')}\n`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

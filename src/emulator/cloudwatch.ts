@@ -1,0 +1,212 @@
+import type { Clock } from './clock';
+import { awsJsonError, awsJsonRun, Call, epochSeconds, HttpResult, parseJsonObject, RawRequest, ServiceError, ServiceHandler, unknownTarget, targetOperation } from './wire';
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** Settings for `setAlarm`; omitted fields keep their current value (or the default for a new alarm). */
+export interface AlarmSettings {
+  readonly state?: AlarmState;
+  readonly actionsEnabled?: boolean;
+  /** Default 'metric'. */
+  readonly type?: 'composite' | 'metric';
+  readonly reason?: string;
+  /** AlarmRule of a composite alarm. */
+  readonly rule?: string;
+}
+
+/** A snapshot of an alarm. */
+export interface AlarmInfo {
+  readonly name: string;
+  readonly arn: string;
+  readonly type: 'composite' | 'metric';
+  readonly state: AlarmState;
+  readonly reason: string;
+  readonly actionsEnabled: boolean;
+  readonly stateUpdatedAt: number;
+  readonly rule?: string;
+}
+
+const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+const ALARM_TYPES = ['CompositeAlarm', 'MetricAlarm', 'LogAlarm'];
+const STATES: readonly AlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
+
+/** Query error code -> modelled shape name, for the `__type` of awsJson error bodies. */
+const SHAPES: Record<string, string> = {
+  InvalidParameterValue: 'com.amazonaws.cloudwatch#InvalidParameterValueException',
+  InvalidParameterCombination: 'com.amazonaws.cloudwatch#InvalidParameterCombinationException',
+  InvalidNextToken: 'com.amazonaws.cloudwatch#InvalidNextToken',
+  InternalServiceError: 'com.amazonaws.cloudwatch#InternalServiceFault',
+  Throttling: 'com.amazon.coral.availability#ThrottlingException',
+  ServiceUnavailable: 'com.amazon.coral.availability#ServiceUnavailableException',
+  SerializationException: 'com.amazon.coral.service#SerializationException',
+  UnknownOperationException: 'com.amazon.coral.service#UnknownOperationException',
+};
+
+/** Errors raised by the protocol layer itself (not the service) carry no query-compatibility header. */
+const CORAL_ERRORS = new Set(['SerializationException', 'UnknownOperationException']);
+
+function invalidValue(message: string): ServiceError {
+  return new ServiceError(400, 'InvalidParameterValue', message);
+}
+
+/** CloudWatch alarms, set programmatically and read through DescribeAlarms. */
+export class CloudWatchModel {
+  private readonly alarms = new Map<string, AlarmInfo>();
+
+  constructor(private readonly clock: Clock, private readonly region: string, private readonly account: string) {}
+
+  /** Creates or updates an alarm. StateUpdatedTimestamp moves only when the state changes. */
+  public setAlarm(name: string, settings: AlarmSettings = {}): AlarmInfo {
+    const now = this.clock.now();
+    const previous = this.alarms.get(name);
+    const state = settings.state ?? previous?.state ?? 'INSUFFICIENT_DATA';
+    const stateChanged = previous === undefined || previous.state !== state;
+    const alarm: AlarmInfo = {
+      name,
+      arn: `arn:aws:cloudwatch:${this.region}:${this.account}:alarm:${name}`,
+      type: settings.type ?? previous?.type ?? 'metric',
+      state,
+      reason: settings.reason ?? (stateChanged ? `Emulator set state to ${state}` : previous.reason),
+      actionsEnabled: settings.actionsEnabled ?? previous?.actionsEnabled ?? true,
+      stateUpdatedAt: stateChanged ? now : previous.stateUpdatedAt,
+      rule: settings.rule ?? previous?.rule,
+    };
+    this.alarms.set(name, alarm);
+    return alarm;
+  }
+
+  public alarm(name: string): AlarmInfo | undefined {
+    return this.alarms.get(name);
+  }
+
+  public deleteAlarm(name: string): boolean {
+    return this.alarms.delete(name);
+  }
+
+  /** @internal DescribeAlarms over a decoded JSON body. */
+  public describe(input: Record<string, unknown>): Record<string, unknown> {
+    const names = optionalStringList(input.AlarmNames, 'AlarmNames', 100);
+    const prefix = optionalString(input.AlarmNamePrefix, 'AlarmNamePrefix');
+    const types = optionalStringList(input.AlarmTypes, 'AlarmTypes', 3) ?? ['MetricAlarm'];
+    const stateValue = optionalString(input.StateValue, 'StateValue');
+    const nextToken = optionalString(input.NextToken, 'NextToken');
+    const maxRecords = input.MaxRecords;
+    if (names && prefix !== undefined) {
+      throw new ServiceError(400, 'InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be specified together.');
+    }
+    const badType = types.find(t => !ALARM_TYPES.includes(t));
+    if (badType !== undefined) {
+      throw invalidValue(`Invalid AlarmType: ${badType}`);
+    }
+    if (stateValue !== undefined && !STATES.includes(stateValue as AlarmState)) {
+      throw invalidValue(`Invalid StateValue: ${stateValue}`);
+    }
+    if (maxRecords !== undefined && (typeof maxRecords !== 'number' || !Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100)) {
+      throw invalidValue('MaxRecords must be an integer between 1 and 100.');
+    }
+    let matching = [...this.alarms.values()]
+      .filter(a => (names === undefined || names.includes(a.name))
+        && (prefix === undefined || a.name.startsWith(prefix))
+        && (stateValue === undefined || a.state === stateValue)
+        && types.includes(a.type === 'composite' ? 'CompositeAlarm' : 'MetricAlarm'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (nextToken !== undefined) {
+      const after = Buffer.from(nextToken, 'base64url').toString('utf8');
+      if (!after.startsWith('after:')) {
+        throw new ServiceError(400, 'InvalidNextToken', 'The service couldn\'t process the NextToken.');
+      }
+      matching = matching.filter(a => a.name > after.slice('after:'.length));
+    }
+    const size = typeof maxRecords === 'number' ? maxRecords : 50;
+    const page = matching.slice(0, size);
+    const last = page[page.length - 1];
+    return {
+      CompositeAlarms: types.includes('CompositeAlarm') ? page.filter(a => a.type === 'composite').map(a => this.render(a)) : undefined,
+      MetricAlarms: types.includes('MetricAlarm') ? page.filter(a => a.type === 'metric').map(a => this.render(a)) : undefined,
+      NextToken: matching.length > size && last ? Buffer.from(`after:${last.name}`).toString('base64url') : undefined,
+    };
+  }
+
+  private render(a: AlarmInfo): Record<string, unknown> {
+    return {
+      AlarmName: a.name,
+      AlarmArn: a.arn,
+      StateValue: a.state,
+      StateReason: a.reason,
+      StateUpdatedTimestamp: epochSeconds(a.stateUpdatedAt),
+      StateTransitionedTimestamp: epochSeconds(a.stateUpdatedAt),
+      ActionsEnabled: a.actionsEnabled,
+      AlarmActions: [],
+      OKActions: [],
+      InsufficientDataActions: [],
+      ...(a.type === 'composite' ? { AlarmRule: a.rule ?? 'FALSE' } : {}),
+    };
+  }
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new ServiceError(400, 'SerializationException', `${name} must be a string.`);
+  }
+  return value;
+}
+
+function optionalStringList(value: unknown, name: string, max: number): string[] | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    throw new ServiceError(400, 'SerializationException', `${name} must be a list of strings.`);
+  }
+  if (value.length > max) {
+    throw invalidValue(`${name} must have at most ${max} members.`);
+  }
+  return value as string[];
+}
+
+/**
+ * CloudWatch over awsJson1_0 in AWS-query-compatible mode (what @aws-sdk/client-cloudwatch sends:
+ * `x-amz-target: GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`). Errors carry
+ * `x-amzn-query-error: <Code>;Sender` so the SDK maps them by their legacy query code.
+ */
+export class CloudWatchHandler implements ServiceHandler {
+  constructor(private readonly model: CloudWatchModel) {}
+
+  public decode(req: RawRequest): Call {
+    const operation = targetOperation(req, TARGET_PREFIX);
+    const body = parseJsonObject(req.body);
+    if (operation === 'DescribeAlarms' && req.method === 'POST') {
+      return {
+        operation,
+        params: { alarmNames: stringListOrUndefined(body?.AlarmNames), alarmTypes: stringListOrUndefined(body?.AlarmTypes) },
+        run: awsJsonRun(body, 'Request body is not a valid JSON object.', b => this.model.describe(b)),
+      };
+    }
+    return unknownTarget(req, operation);
+  }
+
+  public renderError(err: ServiceError, requestId: string): HttpResult {
+    const headers: Record<string, string> = {};
+    if (!CORAL_ERRORS.has(err.code)) {
+      headers['x-amzn-query-error'] = `${err.code};${err.status >= 500 ? 'Receiver' : 'Sender'}`;
+    }
+    return awsJsonError(err, requestId, SHAPES[err.code] ?? `com.amazonaws.cloudwatch#${err.code}`, headers);
+  }
+
+  public throttlingError(code: string = 'Throttling'): ServiceError {
+    return new ServiceError(400, code, 'Rate exceeded');
+  }
+
+  public serverError(status: number): ServiceError {
+    return status === 503
+      ? new ServiceError(503, 'ServiceUnavailable', 'Service is temporarily unavailable.')
+      : new ServiceError(500, 'InternalServiceError', 'Internal service error.');
+  }
+}
+
+function stringListOrUndefined(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every(v => typeof v === 'string') ? value : undefined;
+}

@@ -1,0 +1,377 @@
+import * as path from 'path';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { guardWidgets } from './dashboard';
+import { KafkaConnectVersion } from './kafka-connect-version';
+import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
+import { DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
+import { ENV, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
+import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
+import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
+import { OffsetCommitSignal } from './signals/offset-commit';
+import { TaskHealthSignal } from './signals/task-health';
+import { validateProps } from './validation';
+
+/** The recovery function's bundle, built with this library (`npx projen bundle`) and shipped in the package. */
+const RECOVERY_ASSET = path.join(__dirname, '..', 'assets', 'recovery', 'recovery.lambda');
+
+/**
+ * Guards one Debezium source connector on Amazon MSK Connect against silent failure: the
+ * connector reports RUNNING while it has stopped producing.
+ *
+ * It watches successful offset commits in the worker logs, the native task metrics and,
+ * optionally, Debezium's Connected and lag metrics; one composite alarm over them notifies the
+ * topic and triggers a recovery function that restarts the connector in place and, only when
+ * that is proven safe, re-creates it from the stored CreateConnector request.
+ *
+ * @example
+ * // bucket: s3.IBucket, logGroup: logs.ILogGroup, connectorRole: iam.IRole
+ * new DebeziumSilentFailureGuard(this, 'OrdersCdcGuard', {
+ *   connectorArn: 'arn:aws:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-3',
+ *   configBucket: bucket,
+ *   configKey: 'debezium/orders-cdc.json',
+ *   workerLogGroup: logGroup,
+ *   serviceExecutionRole: connectorRole,
+ *   alertEmails: ['oncall@example.com'],
+ * });
+ */
+export class DebeziumSilentFailureGuard extends Construct {
+  /** Name of the guarded connector (a token when the props gave one). */
+  public readonly connectorName: string;
+  /** The metric filter counting successful offset commits in the worker logs. */
+  public readonly offsetCommitMetricFilter: logs.MetricFilter;
+  /** Fires when no offset commit was logged for the whole window. */
+  public readonly offsetCommitAlarm: cloudwatch.Alarm;
+  /** Fires when a task is in error (`ErroredTaskCount` > 0). */
+  public readonly erroredTasksAlarm: cloudwatch.Alarm;
+  /** Fires when fewer tasks run than expected (`RunningTaskCount`). */
+  public readonly runningTasksAlarm: cloudwatch.Alarm;
+  /** Fires when Debezium's Connected metric is below 1; undefined without `connectedMetric`. */
+  public readonly connectedAlarm?: cloudwatch.Alarm;
+  /** Fires when the lag is above the threshold; undefined without `lagMetric`. */
+  public readonly lagAlarm?: cloudwatch.Alarm;
+  /** ALARM when any signal alarm is: the single trigger of notifications and recovery. */
+  public readonly compositeAlarm: cloudwatch.CompositeAlarm;
+  /** The topic that receives alarm and recovery notifications. */
+  public readonly topic: sns.ITopic;
+  /** The recovery function. */
+  public readonly recoveryFunction: lambda.Function;
+  /** Notifies the topic when the recovery function itself fails (it is not part of the composite alarm). */
+  public readonly recoveryErrorsAlarm: cloudwatch.Alarm;
+  /** The recovery function's log group. */
+  public readonly recoveryLogGroup: logs.LogGroup;
+  /** The recovery function's role. */
+  public readonly recoveryRole: iam.Role;
+  /** The recovery record (one item: lease, phase, attempt history). */
+  public readonly stateTable: dynamodb.Table;
+  /** Sends the composite alarm's transitions to ALARM to the recovery function. */
+  public readonly alarmRule: events.Rule;
+  /** Runs the recovery function every minute so that a recovery survives a crash or timeout. */
+  public readonly reconcileRule: events.Rule;
+  /** The preventive restart rule; undefined without `preventiveRestartSchedule`. */
+  public readonly preventiveRestartRule?: events.Rule;
+  /** The dashboard; undefined unless `createDashboard`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  private readonly offsetCommits: cloudwatch.Metric;
+  private readonly erroredTasks: cloudwatch.Metric;
+  private readonly runningTasks: cloudwatch.Metric;
+  private readonly props: DebeziumSilentFailureGuardProps;
+
+  constructor(scope: Construct, id: string, props: DebeziumSilentFailureGuardProps) {
+    super(scope, id);
+    this.props = props;
+    this.connectorName = validateProps(this, props);
+    this.assertUniqueInStack();
+    const strategy = props.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
+
+    // --- Signals ---
+    const version = props.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X;
+    const offsets = new OffsetCommitSignal(this, 'OffsetCommit', {
+      connectorName: this.connectorName,
+      logGroup: props.workerLogGroup,
+      filterPattern: props.offsetCommitPattern ?? this.defaultCommitPattern(version),
+      window: props.offsetCommitWindow,
+      tuning: props.offsetCommitAlarm,
+    });
+    this.offsetCommitMetricFilter = offsets.metricFilter;
+    this.offsetCommitAlarm = offsets.alarm;
+    this.offsetCommits = offsets.commits;
+
+    const tasks = new TaskHealthSignal(this, 'TaskHealth', {
+      connectorName: this.connectorName,
+      expectedRunningTasks: props.expectedRunningTasks ?? 1,
+      tuning: props.taskHealthAlarm,
+    });
+    this.erroredTasksAlarm = tasks.erroredTasksAlarm;
+    this.runningTasksAlarm = tasks.runningTasksAlarm;
+    this.erroredTasks = tasks.erroredTasks;
+    this.runningTasks = tasks.runningTasks;
+
+    if (props.connectedMetric) {
+      this.connectedAlarm = connectedAlarm(this, this.connectorName, props.connectedMetric, props.connectedAlarm);
+    }
+    if (props.lagMetric) {
+      const thresholdMs = (props.lagThreshold ?? Duration.minutes(5)).toMilliseconds();
+      this.lagAlarm = lagAlarm(this, this.connectorName, props.lagMetric, thresholdMs, props.lagAlarm);
+    }
+
+    // --- Notifications ---
+    this.topic = props.topic ?? new sns.Topic(this, 'Topic', {
+      displayName: 'Debezium silent-failure guard',
+      enforceSSL: true,
+      masterKey: props.topicEncryptionKey,
+    });
+    if (props.topicEncryptionKey) {
+      // CloudWatch publishes alarm notifications itself, so it must be able to use the key.
+      props.topicEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }));
+    }
+    (props.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+
+    const alarms = this.signalAlarms();
+    this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
+      // Named after the connector: unique per account and Region (the one-click template can be
+      // deployed once per connector), and a second guard for the same connector fails to deploy.
+      compositeAlarmName: `${this.connectorName}-debezium-guard`,
+      alarmDescription: compositeAlarmDescription(this.connectorName, strategy),
+      alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+    });
+    const notify = new cwActions.SnsAction(this.topic);
+    this.compositeAlarm.addAlarmAction(notify);
+    this.compositeAlarm.addOkAction(notify);
+
+    // --- Recovery ---
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Operational state only (a lease and an attempt history): nothing to keep once the guard is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.recoveryLogGroup = new logs.LogGroup(this, 'RecoveryLogGroup', {
+      retention: props.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const mayRecreate = strategy === RecoveryStrategy.RESTART_THEN_RECREATE || strategy === RecoveryStrategy.RECREATE;
+    this.recoveryRole = new iam.Role(this, 'RecoveryRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Recovery function of the Debezium guard for connector ${this.connectorName}`,
+      inlinePolicies: {
+        // minimize: false pins the document: @aws-cdk/aws-iam:minimizePolicies must not reshape it.
+        Recovery: new iam.PolicyDocument({
+          minimize: false,
+          statements: recoveryStatements(this, {
+            connectorName: this.connectorName,
+            serviceExecutionRole: props.serviceExecutionRole,
+            mayRecreate,
+            configBucketName: props.configBucket.bucketName,
+            configKey: props.configKey,
+            configEncryptionKey: props.configEncryptionKey ?? props.configBucket.encryptionKey,
+            topicArn: this.topic.topicArn,
+            topicKey: props.topic ? props.topic.masterKey : props.topicEncryptionKey,
+            stateTableArn: this.stateTable.tableArn,
+            alarmArn: this.compositeAlarm.alarmArn,
+            logGroupArn: this.recoveryLogGroup.logGroupArn,
+          }),
+        }),
+      },
+    });
+    this.acknowledgeWildcards(mayRecreate);
+    this.recoveryFunction = new lambda.Function(this, 'RecoveryFunction', {
+      description: `Recovers Debezium connector ${this.connectorName} on MSK Connect (cdk-debezium-guard)`,
+      runtime: props.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(RECOVERY_ASSET),
+      role: this.recoveryRole,
+      logGroup: this.recoveryLogGroup,
+      // Each run makes at most one mutation plus a few reads; the SDK retries fit well inside this.
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+      environment: this.recoveryEnvironment(strategy),
+    });
+
+    // A guard that cannot act must say so: e.g. AWS refusing the re-create of a deleted connector.
+    this.recoveryErrorsAlarm = new cloudwatch.Alarm(this, 'RecoveryErrorsAlarm', {
+      alarmDescription: `The recovery function of the Debezium guard for connector ${this.connectorName} is failing; read its log group.`,
+      metric: this.recoveryFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.recoveryErrorsAlarm.addAlarmAction(notify);
+    this.recoveryErrorsAlarm.addOkAction(notify);
+
+    this.alarmRule = new events.Rule(this, 'AlarmRule', {
+      description: `Starts the recovery of Debezium connector ${this.connectorName} when its guard alarm fires`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: [this.compositeAlarm.alarmArn],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [new targets.LambdaFunction(this.recoveryFunction, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+    this.reconcileRule = new events.Rule(this, 'ReconcileRule', {
+      description: `Continues in-flight recoveries of Debezium connector ${this.connectorName} (idempotent, locked)`,
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.recoveryFunction, {
+        event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.TICK }),
+        retryAttempts: 0,
+      })],
+    });
+    if (props.preventiveRestartSchedule) {
+      this.preventiveRestartRule = new events.Rule(this, 'PreventiveRestartRule', {
+        description: `Preventive restart of Debezium connector ${this.connectorName}`,
+        schedule: props.preventiveRestartSchedule,
+        enabled: props.preventiveRestartEnabled ?? false,
+        targets: [new targets.LambdaFunction(this.recoveryFunction, {
+          event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART }),
+          retryAttempts: 2,
+        })],
+      });
+    }
+
+    if (props.createDashboard) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        widgets: this.dashboardWidgets().map((w) => [w]),
+      });
+    }
+  }
+
+  /**
+   * The guard's dashboard widgets (alarm states, signals, recoveries), for a team's own dashboard.
+   */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    return guardWidgets({
+      connectorName: this.connectorName,
+      alarms: [this.compositeAlarm, ...this.signalAlarms()],
+      offsetCommits: this.offsetCommits,
+      erroredTasks: this.erroredTasks,
+      runningTasks: this.runningTasks,
+      connectedMetric: this.props.connectedMetric,
+      lagMetric: this.props.lagMetric,
+    });
+  }
+
+  /** The alarms the composite alarm combines. */
+  private signalAlarms(): cloudwatch.Alarm[] {
+    return [this.offsetCommitAlarm, this.erroredTasksAlarm, this.runningTasksAlarm, this.connectedAlarm, this.lagAlarm]
+      .filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+
+  private recoveryEnvironment(strategy: RecoveryStrategy): Record<string, string> {
+    const p = this.props;
+    // The periods the alarms really use (a Connected or lag metric keeps its own, 5 minutes by default).
+    const longestPeriod = Math.max(...this.signalAlarms().map((a) => alarmPeriodSeconds(a)));
+    const verify = p.recoveryVerificationPeriod ?? Duration.seconds(2 * longestPeriod + 180);
+    return {
+      [ENV.CONNECTOR_NAME]: this.connectorName,
+      [ENV.CONFIG_BUCKET]: p.configBucket.bucketName,
+      [ENV.CONFIG_KEY]: p.configKey,
+      [ENV.SERVICE_EXECUTION_ROLE_ARN]: p.serviceExecutionRole.roleArn,
+      [ENV.TOPIC_ARN]: this.topic.topicArn,
+      [ENV.STATE_TABLE]: this.stateTable.tableName,
+      [ENV.ALARM_NAME]: this.compositeAlarm.alarmName,
+      [ENV.STRATEGY]: strategy,
+      [ENV.ALLOW_OFFSET_RESET]: String(p.allowOffsetReset ?? false),
+      [ENV.COOLDOWN_SECONDS]: String((p.recoveryCooldown ?? Duration.minutes(5)).toSeconds()),
+      [ENV.BUDGET]: String(p.recoveryBudget ?? 3),
+      [ENV.BUDGET_WINDOW_SECONDS]: String((p.recoveryBudgetWindow ?? Duration.hours(6)).toSeconds()),
+      [ENV.VERIFY_SECONDS]: String(verify.toSeconds()),
+      [ENV.OPERATION_TIMEOUT_SECONDS]: String((p.operationTimeout ?? Duration.minutes(30)).toSeconds()),
+      [ENV.METRICS_NAMESPACE]: RECOVERY_METRICS_NAMESPACE,
+    };
+  }
+
+  /** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
+  private acknowledgeWildcards(mayRecreate: boolean): void {
+    const arn = (resource: string) => nagText(this, kafkaConnectArn(this, resource));
+    const acks: NagAcknowledgement[] = [
+      {
+        rule: 'AwsSolutions-IAM5',
+        finding: 'Resource::*',
+        reason: mayRecreate
+          ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
+          : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
+      },
+      {
+        rule: 'AwsSolutions-IAM5',
+        finding: `Resource::${arn(`connector/${this.connectorName}/*`)}`,
+        reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
+      },
+      {
+        rule: 'AwsSolutions-IAM5',
+        finding: `Resource::${arn(`connector-operation/${this.connectorName}/*`)}`,
+        reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
+      },
+    ];
+    if (mayRecreate) {
+      acks.push({
+        rule: 'AwsSolutions-IAM5',
+        finding: `Resource::${arn('worker-configuration/*')}`,
+        reason: 'Read-only; the stored request names the worker configuration, which is only known at run time.',
+      });
+    }
+    acknowledgeNag(this.recoveryRole.node.defaultChild as CfnResource, acks);
+  }
+
+  /**
+   * The version's commit pattern, excluding the task lines of the connectors guarded anywhere in
+   * this app whose names extend this one (`orders` and `orders-v2`): if they share the log group,
+   * their commits would otherwise hide this connector's silence, and if they do not, excluding them
+   * costs nothing. Whether two log groups are the same cannot always be told at synth time (a name
+   * given as a literal here and through a resource there), so the guard does not try.
+   */
+  private defaultCommitPattern(version: KafkaConnectVersion): logs.IFilterPattern {
+    if (Token.isUnresolved(this.connectorName)) {
+      return version.commitPattern(this.connectorName);
+    }
+    return logs.FilterPattern.literal(Lazy.string({
+      produce: () => version.commitPattern(this.connectorName, this.node.root.node.findAll()
+        .filter((c): c is DebeziumSilentFailureGuard => c instanceof DebeziumSilentFailureGuard)
+        .map((c) => c.connectorName)).logPatternString,
+    }));
+  }
+
+  /** Two guards on one connector would race each other's recoveries. */
+  private assertUniqueInStack(): void {
+    if (Token.isUnresolved(this.connectorName)) {
+      return;
+    }
+    const stack = Stack.of(this);
+    const twin = stack.node.findAll().find((c) => c !== this && c instanceof DebeziumSilentFailureGuard
+      && Stack.of(c) === stack && c.connectorName === this.connectorName);
+    if (twin) {
+      throw new Error(`connectorName "${this.connectorName}" is already guarded by ${twin.node.path}; a connector takes exactly one DebeziumSilentFailureGuard`);
+    }
+  }
+}
+
+/** The composite alarm's description (the one-click template passes its strategy parameter). */
+export function compositeAlarmDescription(connectorName: string, strategy: string): string {
+  return `Debezium connector ${connectorName} may have failed silently. Guard strategy: ${strategy}. Disable this alarm's actions to pause the guard.`;
+}
+
+/** The period of an alarm's metric or expression, in seconds. */
+function alarmPeriodSeconds(alarm: cloudwatch.Alarm): number {
+  const config = alarm.metric.toMetricConfig();
+  return config.metricStat?.period.toSeconds() ?? config.mathExpression?.period ?? 60;
+}

@@ -1,0 +1,3 @@
+export * from './guard';
+export * from './props';
+export * from './kafka-connect-version';

@@ -1,0 +1,281 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { KafkaConnectVersion } from './kafka-connect-version';
+
+/**
+ * How the guard recovers a connector whose composite alarm fires.
+ */
+export enum RecoveryStrategy {
+  /**
+   * Restart the connector in place (`RestartConnector`: keeps configuration, offsets and ARN); if
+   * the restart fails or the alarm does not clear, delete and re-create it from the stored request,
+   * only when that is proven to resume from committed offsets.
+   */
+  RESTART_THEN_RECREATE = 'RESTART_THEN_RECREATE',
+  /** Restart in place only; never delete. A FAILED connector (which cannot be restarted) is escalated. */
+  RESTART_ONLY = 'RESTART_ONLY',
+  /** Delete and re-create from the stored request (the seed demo's behaviour), with the same safety checks. */
+  RECREATE = 'RECREATE',
+  /** Detect and notify only; never act. Use it for a first rollout. */
+  NOTIFY_ONLY = 'NOTIFY_ONLY',
+}
+
+/**
+ * Tuning of one CloudWatch alarm.
+ */
+export interface AlarmTuning {
+  /**
+   * The period over which the metric is evaluated.
+   * @default - 1 minute for the offset-commit and task-health alarms; the metric's own period for `connectedMetric` and `lagMetric`
+   */
+  readonly period?: Duration;
+  /**
+   * The number of periods over which data is compared to the threshold.
+   * @default - derived from `offsetCommitWindow` for the offset-commit alarm (5 with the defaults); 3 for task health, 2 for `Connected`, 5 for lag
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * The number of breaching datapoints within the evaluation periods that trigger the alarm.
+   * @default - `evaluationPeriods`
+   */
+  readonly datapointsToAlarm?: number;
+  /**
+   * How missing data is treated.
+   * @default - BREACHING for the offset-commit and Connected alarms (silence is the failure), NOT_BREACHING for the others
+   */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
+}
+
+/**
+ * Properties of a `DebeziumSilentFailureGuard`.
+ */
+export interface DebeziumSilentFailureGuardProps {
+  // --- Identity ---
+
+  /**
+   * ARN of the guarded MSK Connect connector. It may be a token (a parameter or an attribute).
+   *
+   * Only the connector name is taken from it: the recovery function finds the connector by exact
+   * name on every run, because a re-created connector gets a new ARN.
+   */
+  readonly connectorArn: string;
+
+  /**
+   * Name of the guarded connector.
+   * @default - taken from `connectorArn`; required when `connectorArn` is a token
+   */
+  readonly connectorName?: string;
+
+  // --- Stored CreateConnector request ---
+
+  /** Bucket holding the connector's CreateConnector request as JSON (read only, before any delete). */
+  readonly configBucket: s3.IBucket;
+
+  /** Key of the CreateConnector request JSON in `configBucket`. */
+  readonly configKey: string;
+
+  /**
+   * KMS key that encrypts the stored request, when the bucket uses SSE-KMS.
+   * @default - `configBucket.encryptionKey` when the bucket has one, else none
+   */
+  readonly configEncryptionKey?: kms.IKey;
+
+  /** The connector's service execution role: the only role the recreate may pass to MSK Connect. */
+  readonly serviceExecutionRole: iam.IRole;
+
+  // --- Offset-commit signal ---
+
+  /** Log group the connector's worker logs are delivered to. */
+  readonly workerLogGroup: logs.ILogGroup;
+
+  /**
+   * Kafka Connect version of the connector; it chooses the offset-commit log line that is counted.
+   * @default KafkaConnectVersion.V3_7_X
+   */
+  readonly kafkaConnectVersion?: KafkaConnectVersion;
+
+  /**
+   * A custom filter pattern for successful offset commits, instead of the version's pattern.
+   * @default - the pattern of `kafkaConnectVersion`
+   */
+  readonly offsetCommitPattern?: logs.IFilterPattern;
+
+  /**
+   * How long without a successful offset commit counts as a silent failure.
+   *
+   * Idle databases commit nothing: enable Debezium heartbeats (`heartbeat.interval.ms`) shorter
+   * than this window, or the guard will see an idle connector as dead.
+   * @default Duration.minutes(5)
+   */
+  readonly offsetCommitWindow?: Duration;
+
+  /**
+   * Tuning of the offset-commit alarm (its evaluation periods default to `offsetCommitWindow / period`).
+   * @default - 1-minute periods over `offsetCommitWindow`, all breaching, missing data breaching
+   */
+  readonly offsetCommitAlarm?: AlarmTuning;
+
+  // --- Native task-health signal ---
+
+  /**
+   * Number of tasks that must be running (`AWS/KafkaConnect` `RunningTaskCount`).
+   * @default 1
+   */
+  readonly expectedRunningTasks?: number;
+
+  /**
+   * Tuning of the task-health alarms (`ErroredTaskCount` > 0, `RunningTaskCount` below expected).
+   * @default - 1-minute periods, 3 of 3, missing data not breaching
+   */
+  readonly taskHealthAlarm?: AlarmTuning;
+
+  // --- Optional Debezium signals ---
+
+  /**
+   * Debezium's `Connected` metric (1 when connected to the source database), as published by
+   * your JMX exporter. MSK Connect does not export it by itself.
+   * @default - no Connected alarm
+   */
+  readonly connectedMetric?: cloudwatch.IMetric;
+
+  /**
+   * Tuning of the Connected alarm (fires when the metric is below 1). Its `period` replaces the
+   * metric's own (a `Metric` defaults to 5 minutes; 1 minute detects faster).
+   * @default - the metric's own period, 2 of 2, missing data breaching
+   */
+  readonly connectedAlarm?: AlarmTuning;
+
+  /**
+   * Debezium's lag metric in milliseconds (for example `MilliSecondsBehindSource`).
+   * It reads 0 on an idle database, so it complements the offset-commit signal, never replaces it.
+   * @default - no lag alarm
+   */
+  readonly lagMetric?: cloudwatch.IMetric;
+
+  /**
+   * Lag above which the lag alarm fires.
+   * @default Duration.minutes(5)
+   */
+  readonly lagThreshold?: Duration;
+
+  /**
+   * Tuning of the lag alarm. Its `period` replaces the metric's own.
+   * @default - the metric's own period, 5 of 5, missing data not breaching
+   */
+  readonly lagAlarm?: AlarmTuning;
+
+  // --- Recovery ---
+
+  /**
+   * How the guard recovers the connector.
+   * @default RecoveryStrategy.RESTART_THEN_RECREATE
+   */
+  readonly recoveryStrategy?: RecoveryStrategy;
+
+  /**
+   * Allow a recreate that does not resume from committed offsets (the stored request names no
+   * worker configuration setting `offset.storage.topic`). Debezium then re-snapshots, or with
+   * `snapshot.mode=never` skips every change made in between.
+   * @default false
+   */
+  readonly allowOffsetReset?: boolean;
+
+  /**
+   * Minimum time between two recovery attempts (the Strimzi backoff schedule applies above it).
+   * @default Duration.minutes(5)
+   */
+  readonly recoveryCooldown?: Duration;
+
+  /**
+   * Recovery attempts allowed within `recoveryBudgetWindow` before the guard stops and escalates.
+   * @default 3
+   */
+  readonly recoveryBudget?: number;
+
+  /**
+   * Window of the recovery budget.
+   * @default Duration.hours(6)
+   */
+  readonly recoveryBudgetWindow?: Duration;
+
+  /**
+   * How long the composite alarm may take to clear after a restart or recreate finished.
+   * @default - twice the longest alarm period plus 3 minutes (5 minutes with the defaults)
+   */
+  readonly recoveryVerificationPeriod?: Duration;
+
+  /**
+   * How long a restart, delete or create may run before the guard reports it as slow (a restart
+   * is then treated as failed).
+   * @default Duration.minutes(30)
+   */
+  readonly operationTimeout?: Duration;
+
+  /**
+   * Runtime of the recovery function.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly recoveryFunctionRuntime?: lambda.Runtime;
+
+  /**
+   * Retention of the recovery function's log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly recoveryLogRetention?: logs.RetentionDays;
+
+  // --- Notifications ---
+
+  /**
+   * Topic for alarm and recovery notifications.
+   * @default - a new topic (SSL enforced, encrypted with `topicEncryptionKey` when given)
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * KMS key for the created topic.
+   * @default - the topic is not KMS-encrypted (setting it together with `topic` is a synth error)
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
+   * E-mail addresses subscribed to the topic.
+   * @default - no subscriptions
+   */
+  readonly alertEmails?: string[];
+
+  // --- Preventive restart ---
+
+  /**
+   * Schedule of a preventive restart (for example `events.Schedule.cron({ hour: '2', minute: '0' })`).
+   * It runs the same recovery function with the same safety rules, and only restarts in place.
+   * @default - no schedule
+   */
+  readonly preventiveRestartSchedule?: events.Schedule;
+
+  /**
+   * Whether the preventive restart schedule is enabled.
+   * @default false - the rule is created disabled, ready to be switched on
+   */
+  readonly preventiveRestartEnabled?: boolean;
+
+  // --- Dashboard ---
+
+  /**
+   * Create a CloudWatch dashboard of the signals, alarm states and recoveries.
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+
+  /**
+   * Name of the dashboard (only with `createDashboard: true`; a synth error otherwise).
+   * @default - generated by CloudFormation
+   */
+  readonly dashboardName?: string;
+}

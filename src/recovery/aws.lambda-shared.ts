@@ -1,0 +1,228 @@
+/**
+ * The recovery function's thin adapter over the AWS SDK v3 clients: one method per AWS call, no
+ * policy. The clients come from the bundle (not the Lambda runtime's SDK, which may predate
+ * RestartConnector) and use the SDK's standard retry strategy for throttling and 5xx.
+ * Endpoints follow the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` settings, which is how the
+ * end-to-end tests point them at the loopback emulator.
+ */
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand,
+  DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, NotFoundException, RestartConnectorCommand,
+  type CreateConnectorCommandInput,
+} from '@aws-sdk/client-kafkaconnect';
+import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
+import { LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type StateStore } from './ports';
+
+/** Retry throttling and 5xx with the SDK's standard exponential backoff, a little longer than its default 3 attempts. */
+const MAX_ATTEMPTS = 6;
+
+export interface AwsClients {
+  readonly kafkaConnect: KafkaConnectClient;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly dynamoDb: DynamoDBClient;
+}
+
+/** What a test may change about the clients; the Lambda uses the defaults. */
+export interface ClientOverrides {
+  /**
+   * Base of the exponential retry backoff in ms, instead of the SDK's standard one (up to 20 s).
+   * The end-to-end tests use 1 ms so that a throttling storm takes milliseconds.
+   */
+  readonly retryBaseDelayMs?: number;
+}
+
+/** Creates the clients once per execution environment (module scope in the handler). */
+export function createClients(env: Record<string, string | undefined> = process.env, overrides: ClientOverrides = {}): AwsClients {
+  const customEndpoint = env.AWS_ENDPOINT_URL_S3 !== undefined || env.AWS_ENDPOINT_URL !== undefined;
+  const base = overrides.retryBaseDelayMs;
+  const options = base === undefined
+    ? { maxAttempts: MAX_ATTEMPTS }
+    : { retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, (attempt: number) => base * 2 ** attempt) };
+  return {
+    kafkaConnect: new KafkaConnectClient(options),
+    // Virtual-hosted bucket addressing needs DNS for <bucket>.<endpoint>; a custom endpoint (the emulator) has none.
+    s3: new S3Client({ ...options, forcePathStyle: customEndpoint }),
+    sns: new SNSClient(options),
+    cloudWatch: new CloudWatchClient(options),
+    dynamoDb: new DynamoDBClient(options),
+  };
+}
+
+export class MskConnectApi implements ConnectorApi {
+  constructor(private readonly client: KafkaConnectClient) {}
+
+  public async findByName(name: string): Promise<ConnectorView | undefined> {
+    const matches: ConnectorView[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListConnectorsCommand({ connectorNamePrefix: name, nextToken }));
+      for (const c of page.connectors ?? []) {
+        // connectorNamePrefix is a prefix match: "orders" also lists "orders-v2".
+        if (c.connectorName === name && c.connectorArn) {
+          matches.push({
+            arn: c.connectorArn,
+            state: c.connectorState ?? 'UNKNOWN',
+            currentVersion: c.currentVersion,
+            workerConfigurationArn: c.workerConfiguration?.workerConfigurationArn,
+            workerConfigurationRevision: c.workerConfiguration?.revision,
+            bootstrapServers: c.kafkaCluster?.apacheKafkaCluster?.bootstrapServers,
+          });
+        }
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    // Names are unique per account and Region; prefer a live connector over one being deleted.
+    return matches.find((c) => c.state !== 'DELETING') ?? matches[0];
+  }
+
+  public async operationState(operationArn: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(new DescribeConnectorOperationCommand({ connectorOperationArn: operationArn }));
+      return out.connectorOperationState;
+    } catch (err) {
+      if (err instanceof NotFoundException) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  public async restart(connectorArn: string): Promise<string | undefined> {
+    const out = await this.client.send(new RestartConnectorCommand({ connectorArn }));
+    return out.connectorOperationArn;
+  }
+
+  public async delete(connectorArn: string, currentVersion?: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectorCommand({ connectorArn, currentVersion }));
+    } catch (err) {
+      if (!(err instanceof NotFoundException)) {
+        throw err;
+      }
+      // Already gone: what the delete wanted.
+    }
+  }
+
+  public async create(request: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(new CreateConnectorCommand(request as unknown as CreateConnectorCommandInput));
+    } catch (err) {
+      if (!(err instanceof ConflictException)) {
+        throw err;
+      }
+      // A connector with this name exists already (an earlier run's create): the next run follows it.
+    }
+  }
+
+  public async workerProperties(workerConfigurationArn: string, revision: number): Promise<string | undefined> {
+    const out = await this.client.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn }));
+    const latest = out.latestRevision;
+    // Only the latest revision's properties can be read; an older revision cannot be proven safe.
+    if (!latest || latest.revision !== revision || !latest.propertiesFileContent) {
+      return undefined;
+    }
+    return Buffer.from(latest.propertiesFileContent, 'base64').toString('utf8');
+  }
+}
+
+export class S3ConfigSource implements ConfigSource {
+  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly key: string) {}
+
+  public async read(): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
+      return await out.Body?.transformToString('utf8');
+    } catch (err) {
+      // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey.
+      // Either way the request cannot be used, and the notice says both.
+      if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.name === 'AccessDenied')) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+}
+
+export class CompositeAlarmReader implements AlarmReader {
+  constructor(private readonly client: CloudWatchClient, private readonly alarmName: string) {}
+
+  public async read(): Promise<{ state: string; actionsEnabled: boolean }> {
+    const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [this.alarmName], AlarmTypes: ['CompositeAlarm'] }));
+    const alarm = out.CompositeAlarms?.[0];
+    // No alarm means no trustworthy signal: report it as maintenance so that nothing is started.
+    return alarm
+      ? { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false }
+      : { state: 'INSUFFICIENT_DATA', actionsEnabled: false };
+  }
+}
+
+export class SnsNotifier implements Notifier {
+  constructor(private readonly client: SNSClient, private readonly topicArn: string) {}
+
+  public async publish(subject: string, message: string): Promise<void> {
+    await this.client.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: message }));
+  }
+}
+
+/**
+ * The recovery record in DynamoDB, one item per connector, with optimistic versioning. The lease
+ * (owner + expiry) makes runs for one connector take turns; the version check makes a run whose
+ * lease expired unable to overwrite its successor's work.
+ */
+export class DynamoStateStore implements StateStore {
+  constructor(private readonly client: DynamoDBClient, private readonly table: string, private readonly connectorName: string) {}
+
+  public async acquire(owner: string, now: number, leaseMs: number): Promise<Leased | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: this.connectorName } }, ConsistentRead: true }));
+    const item = out.Item;
+    const version = item?.version?.N !== undefined ? Number(item.version.N) : 0;
+    const record: RecoveryRecord = item?.record?.S !== undefined ? JSON.parse(item.record.S) : INITIAL_RECORD;
+    const leaseUntil = item?.leaseUntil?.N !== undefined ? Number(item.leaseUntil.N) : 0;
+    if (leaseUntil > now && item?.leaseOwner?.S !== owner) {
+      return undefined;
+    }
+    try {
+      return await this.put(record, version, owner, now + leaseMs);
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  public async save(record: RecoveryRecord, version: number, owner: string, now: number, leaseMs: number, release: boolean): Promise<Leased> {
+    return this.put(record, version, owner, release ? 0 : now + leaseMs);
+  }
+
+  private async put(record: RecoveryRecord, version: number, owner: string, leaseUntil: number): Promise<Leased> {
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: { S: this.connectorName },
+          version: { N: String(version + 1) },
+          record: { S: JSON.stringify(record) },
+          leaseOwner: { S: owner },
+          leaseUntil: { N: String(leaseUntil) },
+        },
+        ConditionExpression: version === 0 ? 'attribute_not_exists(#pk)' : '#v = :v',
+        ExpressionAttributeNames: version === 0 ? { '#pk': 'pk' } : { '#v': 'version' },
+        ExpressionAttributeValues: version === 0 ? undefined : { ':v': { N: String(version) } },
+      }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError();
+      }
+      throw err;
+    }
+    return { record, version: version + 1 };
+  }
+}

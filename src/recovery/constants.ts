@@ -1,0 +1,55 @@
+/**
+ * Names shared by the construct (which sets them) and the recovery function (which reads them).
+ * Keep this file free of imports so both sides can use it.
+ */
+
+/** Environment variables of the recovery function. */
+export const ENV = {
+  CONNECTOR_NAME: 'GUARD_CONNECTOR_NAME',
+  CONFIG_BUCKET: 'GUARD_CONFIG_BUCKET',
+  CONFIG_KEY: 'GUARD_CONFIG_KEY',
+  SERVICE_EXECUTION_ROLE_ARN: 'GUARD_SERVICE_EXECUTION_ROLE_ARN',
+  TOPIC_ARN: 'GUARD_TOPIC_ARN',
+  STATE_TABLE: 'GUARD_STATE_TABLE',
+  ALARM_NAME: 'GUARD_ALARM_NAME',
+  STRATEGY: 'GUARD_STRATEGY',
+  ALLOW_OFFSET_RESET: 'GUARD_ALLOW_OFFSET_RESET',
+  COOLDOWN_SECONDS: 'GUARD_COOLDOWN_SECONDS',
+  BUDGET: 'GUARD_BUDGET',
+  BUDGET_WINDOW_SECONDS: 'GUARD_BUDGET_WINDOW_SECONDS',
+  VERIFY_SECONDS: 'GUARD_VERIFY_SECONDS',
+  OPERATION_TIMEOUT_SECONDS: 'GUARD_OPERATION_TIMEOUT_SECONDS',
+  METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+  SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+/** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */
+export const RECOVERY_METRICS_NAMESPACE = 'DebeziumGuard';
+
+/** Metric names the recovery function emits, dimensioned by `ConnectorName`. */
+export const RECOVERY_METRIC = {
+  /** A recovery step was started (restart or recreate), dimension `Step`. */
+  STEP_STARTED: 'RecoveryStepStarted',
+  /** An incident ended with the alarm back to OK after a recovery. */
+  RECOVERED: 'Recovered',
+  /** Seconds from the incident's start to the alarm clearing. */
+  TIME_TO_RECOVER: 'TimeToRecoverSeconds',
+  /** The guard stopped acting and asked a human. */
+  ESCALATED: 'Escalated',
+} as const;
+
+/** Namespace of the offset-commit metric created by the metric filter. */
+export const OFFSET_COMMIT_NAMESPACE = 'DebeziumGuard/OffsetCommits';
+
+/** The `trigger` field of the inputs the construct's rules send to the function. */
+export const TRIGGER_INPUT = {
+  TICK: 'tick',
+  SCHEDULED_RESTART: 'scheduled-restart',
+} as const;
+
+/** The `action` field of a manual invocation (`aws lambda invoke --payload '{"action":"recover"}'`). */
+export const MANUAL_ACTION = {
+  RECOVER: 'recover',
+  RESET: 'reset',
+  STATUS: 'status',
+} as const;

@@ -1,0 +1,174 @@
+/**
+ * Types of the recovery function's decision core. Plain data only: everything here is
+ * serialisable, so a record can be stored in DynamoDB and a decision can be logged as is.
+ */
+
+/** How the function tries to recover a connector (mirrors the construct's `RecoveryStrategy`). */
+export type Strategy = 'RESTART_THEN_RECREATE' | 'RESTART_ONLY' | 'RECREATE' | 'NOTIFY_ONLY';
+
+/** MSK Connect connector states (`DescribeConnector.connectorState`). */
+export type ConnectorState =
+  | 'CREATING' | 'RUNNING' | 'UPDATING' | 'DELETING' | 'FAILED'
+  | 'PAUSING' | 'PAUSED' | 'RESUMING' | 'RESTARTING';
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** Why the function runs. */
+export type TriggerKind =
+  /** The composite alarm changed state (EventBridge). */
+  | 'ALARM'
+  /** The periodic reconcile tick: continues in-flight recoveries and re-checks a lasting alarm. */
+  | 'TICK'
+  /** The optional preventive restart schedule. */
+  | 'SCHEDULED_RESTART'
+  /** An operator asked for a recovery now (ignores backoff, not the safety rules). */
+  | 'MANUAL_RECOVER'
+  /** An operator cleared an escalation (and the attempt history). */
+  | 'MANUAL_RESET'
+  /** An operator asked what the guard sees; never acts. */
+  | 'STATUS';
+
+/** Everything the decision needs to know about the guard's configuration. */
+export interface Settings {
+  readonly connectorName: string;
+  readonly strategy: Strategy;
+  readonly allowOffsetReset: boolean;
+  /** Minimum time between two recovery attempts. */
+  readonly cooldownMs: number;
+  /** Attempts allowed per `budgetWindowMs` before escalating to a human. */
+  readonly budget: number;
+  readonly budgetWindowMs: number;
+  /** How long the alarm may take to clear after a restart or recreate completed. */
+  readonly verifyMs: number;
+  /** How long a restart, delete or create may take before the guard calls it stuck. */
+  readonly operationTimeoutMs: number;
+}
+
+/** Where a connector keeps its committed offsets: its worker configuration and Kafka cluster. */
+export interface OffsetsLocation {
+  /** The worker configuration the connector runs with (where its offsets topic is set). */
+  readonly workerConfigurationArn?: string;
+  /** Its revision: another revision may set another offsets topic, or none. */
+  readonly workerConfigurationRevision?: number;
+  /** The Kafka cluster the offsets topic is on. */
+  readonly bootstrapServers?: string;
+}
+
+/** The connector as MSK Connect reports it, found by exact name. */
+export interface ConnectorView extends OffsetsLocation {
+  readonly arn: string;
+  readonly state: ConnectorState | string;
+  readonly currentVersion?: string;
+}
+
+/** Result of reading and validating the CreateConnector request stored in S3. */
+export interface ConfigCheck {
+  /** Every reason the stored request cannot be used; empty when it can. */
+  readonly problems: string[];
+  /** True when the recreate is proven to resume from the running connector's committed offsets. */
+  readonly offsetsPreserved: boolean;
+  /** Why that is not proven, when it is not. */
+  readonly offsetsProblem?: string;
+  /** The validated request, present only when `problems` is empty. */
+  readonly request?: Record<string, unknown>;
+}
+
+/** What the function observed in one run. */
+export interface Observation {
+  /** Undefined when no connector has exactly the guarded name. */
+  readonly connector?: ConnectorView;
+  readonly alarm: {
+    readonly state: AlarmState | string;
+    /** False when an operator disabled the composite alarm's actions: the maintenance switch. */
+    readonly actionsEnabled: boolean;
+  };
+  /** State of the restart operation the record is following, when there is one. */
+  readonly operationState?: string;
+  /** Present only once the decision asked for it (`LOAD_CONFIG`). */
+  readonly config?: ConfigCheck;
+}
+
+export type Phase = 'IDLE' | 'RESTARTING' | 'VERIFYING' | 'DELETING' | 'CREATING' | 'ESCALATED';
+
+/** The durable state of one guarded connector, persisted between runs. */
+export interface RecoveryRecord {
+  readonly phase: Phase;
+  /** When the current phase was entered (ms epoch). */
+  readonly phaseSince?: number;
+  /** The incident being handled, from its first action to the alarm clearing. */
+  readonly incident?: Incident;
+  /** The connector ARN the current phase acts on (the old ARN while deleting). */
+  readonly connectorArn?: string;
+  /** The restart operation being followed. */
+  readonly operationArn?: string;
+  /** Start times (ms epoch) of recovery steps inside the budget window, oldest first. */
+  readonly attempts: number[];
+  /** Why the guard escalated, while `phase` is ESCALATED. */
+  readonly escalation?: string;
+  /** Key of the last one-off notice, so a lasting condition is reported once, not every tick. */
+  readonly noticeKey?: string;
+  /** Set once a 'taking longer than expected' notice was sent for the current phase. */
+  readonly slowNoticeSent?: boolean;
+  /**
+   * Where the connector the guard deleted kept its offsets, saved with the delete: the stored request
+   * is read again for the create, and must still resume from there (it may have changed meanwhile).
+   */
+  readonly deletedFrom?: OffsetsLocation;
+  /** DeleteConnector was accepted: a listing that still shows the connector intact is stale, not a delete that did not take. */
+  readonly deleteAccepted?: boolean;
+  /** Set by an escalation with the connector the guard deleted still missing: the guard owes its create. */
+  readonly createOwed?: boolean;
+  /** RestartConnector was refused on a retry, so whether the restart ran is unknown: it must not lead to a recreate. */
+  readonly restartUnconfirmed?: boolean;
+}
+
+export interface Incident {
+  readonly startedAt: number;
+  readonly trigger: TriggerKind;
+  /** Connector state when the incident started. */
+  readonly initialState: string;
+  /** Steps taken so far, in order. */
+  readonly steps: Step[];
+}
+
+export type Step = 'restart' | 'recreate';
+
+export const INITIAL_RECORD: RecoveryRecord = { phase: 'IDLE', attempts: [] };
+
+/** The one AWS call the decision asks for (at most one per run). */
+export type Action =
+  | { readonly kind: 'NONE' }
+  | { readonly kind: 'LOAD_CONFIG' }
+  | { readonly kind: 'RESTART'; readonly connectorArn: string }
+  | { readonly kind: 'DELETE'; readonly connectorArn: string; readonly currentVersion?: string }
+  | { readonly kind: 'CREATE'; readonly request: Record<string, unknown> };
+
+export type Severity = 'INFO' | 'WARNING' | 'CRITICAL';
+
+/** A message for the humans on the topic. Never contains connector configuration values. */
+export interface Notice {
+  readonly severity: Severity;
+  readonly subject: string;
+  /** What was seen. */
+  readonly seen: string;
+  /** What the guard did. */
+  readonly done: string;
+  /** What a human should do next. */
+  readonly next: string;
+}
+
+/** Output of the decision: the action, the record to persist, and what to tell humans and metrics. */
+export interface Decision {
+  readonly action: Action;
+  readonly record: RecoveryRecord;
+  /** One line for the structured log: why this decision. */
+  readonly reason: string;
+  readonly notice?: Notice;
+  /** Recovery metric events this decision implies. */
+  readonly events: RecoveryEvent[];
+}
+
+export type RecoveryEvent =
+  | { readonly kind: 'STEP_STARTED'; readonly step: Step }
+  | { readonly kind: 'RECOVERED'; readonly seconds: number }
+  | { readonly kind: 'ESCALATED' };

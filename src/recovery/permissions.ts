@@ -1,0 +1,153 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+
+export interface RecoveryPermissionsProps {
+  readonly connectorName: string;
+  readonly serviceExecutionRole: iam.IRole;
+  /** False for restart-only and notify-only: no delete, create, PassRole or config read at all. */
+  readonly mayRecreate: boolean;
+  readonly configBucketName: string;
+  readonly configKey: string;
+  readonly configEncryptionKey?: kms.IKey;
+  readonly topicArn: string;
+  readonly topicKey?: kms.IKey;
+  readonly stateTableArn: string;
+  readonly alarmArn: string;
+  readonly logGroupArn: string;
+}
+
+/**
+ * An MSK Connect ARN. The partition is always the `AWS::Partition` token: consumers' feature flags
+ * (`@aws-cdk/core:enablePartitionLiterals`) must not change the template.
+ */
+export function kafkaConnectArn(scope: Construct, resource: string): string {
+  return Stack.of(scope).formatArn({ partition: Aws.PARTITION, service: 'kafkaconnect', resource });
+}
+
+/**
+ * Every statement of the recovery function's policy, each naming its one resource. Built by hand
+ * (not with grant methods) so that the policy does not change with the consumer's feature flags.
+ */
+export function recoveryStatements(scope: Construct, props: RecoveryPermissionsProps): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [props.logGroupArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadGuardAlarm',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [props.alarmArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RecoveryRecord',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [props.stateTableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'Notify',
+      actions: ['sns:Publish'],
+      resources: [props.topicArn],
+    }),
+    ...connectorStatements(scope, props),
+  ];
+  if (props.topicKey) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'NotifyEncryptedTopic',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: [props.topicKey.keyArn],
+    }));
+  }
+  if (props.mayRecreate) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'ReadStoredCreateConnectorRequest',
+      // The one stored request, nothing else in the bucket.
+      actions: ['s3:GetObject'],
+      resources: [`arn:${Aws.PARTITION}:s3:::${props.configBucketName}/${props.configKey}`],
+    }));
+    if (props.configEncryptionKey) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'DecryptStoredCreateConnectorRequest',
+        actions: ['kms:Decrypt'],
+        resources: [props.configEncryptionKey.keyArn],
+      }));
+    }
+  }
+  return statements;
+}
+
+/**
+ * The MSK Connect side of the recovery function's policy: read and restart the one connector
+ * (by name, so the statement survives a recreate's new ARN), and, only when the strategy may
+ * re-create, delete/create it and pass its one service execution role.
+ */
+function connectorStatements(scope: Construct, props: RecoveryPermissionsProps): iam.PolicyStatement[] {
+  const arn = (resource: string) => kafkaConnectArn(scope, resource);
+  const connector = arn(`connector/${props.connectorName}/*`);
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ListConnectors',
+      // ListConnectors supports no resource-level permissions.
+      actions: ['kafkaconnect:ListConnectors'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RestartConnector',
+      actions: ['kafkaconnect:DescribeConnector', 'kafkaconnect:RestartConnector'],
+      resources: [connector],
+    }),
+    new iam.PolicyStatement({
+      sid: 'FollowConnectorOperations',
+      actions: ['kafkaconnect:DescribeConnectorOperation'],
+      resources: [arn(`connector-operation/${props.connectorName}/*`)],
+    }),
+  ];
+  if (!props.mayRecreate) {
+    return statements;
+  }
+  statements.push(
+    new iam.PolicyStatement({
+      sid: 'RecreateConnector',
+      actions: ['kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource'],
+      resources: [connector],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateConnector',
+      // CreateConnector authorizes against no resource type (the ARN does not exist yet): it takes "*".
+      // What it may create is bounded by the one role it may pass (below) and the stored request's checks.
+      actions: ['kafkaconnect:CreateConnector'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadWorkerConfiguration',
+      // Proves that the recreate keeps offsets (offset.storage.topic); the request names the configuration.
+      actions: ['kafkaconnect:DescribeWorkerConfiguration'],
+      resources: [arn('worker-configuration/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassServiceExecutionRole',
+      actions: ['iam:PassRole'],
+      resources: [props.serviceExecutionRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'kafkaconnect.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateConnectorNetworkAndLogDelivery',
+      // What creating (and deleting) a connector needs from its caller: the VPC actions of AWS's MSK
+      // Connect example policy, and the CloudWatch Logs vended-log delivery actions that delivering
+      // worker logs to a log group requires. None supports resource-level permissions. A create that
+      // fails after the delete would leave the connector deleted, so the guard errs on holding them;
+      // S3 and Firehose log delivery are refused before any delete instead (connector-config.ts).
+      actions: [
+        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+        'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+      ],
+      resources: ['*'],
+    }),
+  );
+  return statements;
+}

@@ -1,0 +1,80 @@
+import type { ConnectorView, RecoveryRecord } from './model';
+
+/**
+ * What the reconciler needs from the outside world. The SDK adapter implements these over AWS;
+ * tests implement them in memory. Each method is one AWS call (plus the SDK's own retries).
+ */
+export interface ConnectorApi {
+  /** The connector with exactly this name (ListConnectors is a prefix match), or undefined. */
+  findByName(name: string): Promise<ConnectorView | undefined>;
+  /** State of a connector operation, e.g. RESTART_IN_PROGRESS. */
+  operationState(operationArn: string): Promise<string | undefined>;
+  /** Starts RestartConnector; returns the operation ARN. */
+  restart(connectorArn: string): Promise<string | undefined>;
+  /** Starts DeleteConnector (asynchronous). */
+  delete(connectorArn: string, currentVersion?: string): Promise<void>;
+  /** Starts CreateConnector (asynchronous); resolves quietly when the name already exists. */
+  create(request: Record<string, unknown>): Promise<void>;
+  /** The latest properties text of a worker configuration, or undefined when `revision` is not the latest. */
+  workerProperties(workerConfigurationArn: string, revision: number): Promise<string | undefined>;
+}
+
+export interface ConfigSource {
+  /** The stored CreateConnector request text, or undefined when the object does not exist. */
+  read(): Promise<string | undefined>;
+}
+
+export interface AlarmReader {
+  read(): Promise<{ state: string; actionsEnabled: boolean }>;
+}
+
+export interface Notifier {
+  publish(subject: string, message: string): Promise<void>;
+}
+
+/** A stored record with the version the store uses for optimistic locking. */
+export interface Leased {
+  readonly record: RecoveryRecord;
+  readonly version: number;
+}
+
+export interface StateStore {
+  /**
+   * Reads the record and takes the lease, unless another run holds an unexpired one.
+   * @returns undefined when the lease is held elsewhere or was lost in a race
+   */
+  acquire(owner: string, now: number, leaseMs: number): Promise<Leased | undefined>;
+  /**
+   * Writes the record if nobody else wrote since `version`; keeps the lease unless `release`.
+   * @throws LeaseLostError when the version moved
+   */
+  save(record: RecoveryRecord, version: number, owner: string, now: number, leaseMs: number, release: boolean): Promise<Leased>;
+}
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super('another run took over the recovery record; stopping this run');
+    this.name = 'LeaseLostError';
+  }
+}
+
+export interface Clock {
+  now(): number;
+}
+
+/** Structured log and metrics sink (Powertools in the Lambda; a recorder in tests). */
+export interface Telemetry {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  metric(name: string, value: number, unit: 'Count' | 'Seconds', dimensions?: Record<string, string>): void;
+}
+
+export interface Ports {
+  readonly connectors: ConnectorApi;
+  readonly config: ConfigSource;
+  readonly alarm: AlarmReader;
+  readonly notifier: Notifier;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+}

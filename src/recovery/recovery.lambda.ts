@@ -1,0 +1,79 @@
+/**
+ * The recovery function: one reconcile run per invocation (alarm event, tick, schedule or manual).
+ * Wiring only; the policy is in decide.ts, the AWS calls in aws.lambda-shared.ts.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import {
+  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
+} from './aws.lambda-shared';
+import { RECOVERY_METRICS_NAMESPACE } from './constants';
+import type { Clock, Ports, Telemetry } from './ports';
+import { reconcile, type RunSummary } from './reconcile';
+import { readHandlerConfig, triggerOf } from './settings';
+
+/** Lease = function timeout (the construct sets at most 2 min) plus a margin. */
+const LEASE_MS = 3 * 60_000;
+
+type Result = RunSummary | { outcome: 'IGNORED'; reason: string };
+
+/** What a test or the local simulation may replace; the Lambda uses the defaults. */
+export interface HandlerOverrides {
+  readonly clock?: Clock;
+  readonly env?: Record<string, string | undefined>;
+  readonly clients?: AwsClients;
+}
+
+/** Builds a handler; `handler` below is the one Lambda calls. */
+export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<Result> {
+  const env = overrides.env ?? process.env;
+  const clock = overrides.clock ?? { now: () => Date.now() };
+  const logger = new Logger({ serviceName: 'debezium-guard' });
+  let clients = overrides.clients;
+  let runs = 0;
+  return async (event, context) => {
+    const trigger = triggerOf(event);
+    if (trigger === undefined) {
+      logger.warn('ignoring an event the guard does not handle', { event });
+      return { outcome: 'IGNORED', reason: 'unrecognised event' };
+    }
+    const config = readHandlerConfig(env);
+    clients ??= createClients(env);
+    const metrics = new Metrics({ namespace: RECOVERY_METRICS_NAMESPACE, serviceName: 'debezium-guard' });
+    logger.appendKeys({ connectorName: config.settings.connectorName });
+    const telemetry: Telemetry = {
+      info: (message, fields) => logger.info(message, { ...fields }),
+      error: (message, fields) => logger.error(message, { ...fields }),
+      metric: (name, value, unit, dimensions) => {
+        const single = metrics.singleMetric();
+        for (const [k, v] of Object.entries(dimensions ?? {})) {
+          single.addDimension(k, v);
+        }
+        single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
+      },
+    };
+    const ports: Ports = {
+      connectors: new MskConnectApi(clients.kafkaConnect),
+      config: new S3ConfigSource(clients.s3, config.configBucket, config.configKey),
+      alarm: new CompositeAlarmReader(clients.cloudWatch, config.alarmName),
+      notifier: new SnsNotifier(clients.sns, config.topicArn),
+      store: new DynamoStateStore(clients.dynamoDb, config.stateTable, config.settings.connectorName),
+      clock,
+      telemetry,
+    };
+    runs += 1;
+    return reconcile(ports, {
+      settings: config.settings,
+      trigger,
+      runId: context?.awsRequestId ?? `local-${process.pid}-${runs}`,
+      leaseMs: LEASE_MS,
+      serviceExecutionRoleArn: config.serviceExecutionRoleArn,
+    });
+  };
+}
+
+export const handler = createHandler();
+
+// Exported so that the end-to-end tests can build the bundle's own clients with fast retries.
+export { createClients } from './aws.lambda-shared';

@@ -1,0 +1,93 @@
+import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from './constants';
+import type { Settings, Strategy, TriggerKind } from './model';
+
+const STRATEGIES: Strategy[] = ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREATE', 'NOTIFY_ONLY'];
+
+/** Everything the handler reads from its environment. */
+export interface HandlerConfig {
+  readonly settings: Settings;
+  readonly configBucket: string;
+  readonly configKey: string;
+  readonly serviceExecutionRoleArn: string;
+  readonly topicArn: string;
+  readonly stateTable: string;
+  readonly alarmName: string;
+}
+
+/**
+ * Reads the handler's configuration from the environment the construct set.
+ * @throws Error naming every missing or malformed variable
+ */
+export function readHandlerConfig(env: Record<string, string | undefined>): HandlerConfig {
+  const problems: string[] = [];
+  const text = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      problems.push(`${name} is not set`);
+      return '';
+    }
+    return value;
+  };
+  const seconds = (name: string): number => {
+    const value = Number(text(name));
+    if (!Number.isFinite(value) || value < 0) {
+      problems.push(`${name} must be a non-negative number, got ${JSON.stringify(env[name])}`);
+    }
+    return value * 1000;
+  };
+  const strategy = text(ENV.STRATEGY) as Strategy;
+  if (strategy && !STRATEGIES.includes(strategy)) {
+    problems.push(`${ENV.STRATEGY} must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+  }
+  const budget = Number(text(ENV.BUDGET));
+  if (!Number.isInteger(budget) || budget < 1) {
+    problems.push(`${ENV.BUDGET} must be a positive integer, got ${JSON.stringify(env[ENV.BUDGET])}`);
+  }
+  const config: HandlerConfig = {
+    settings: {
+      connectorName: text(ENV.CONNECTOR_NAME),
+      strategy,
+      allowOffsetReset: env[ENV.ALLOW_OFFSET_RESET] === 'true',
+      cooldownMs: seconds(ENV.COOLDOWN_SECONDS),
+      budget,
+      budgetWindowMs: seconds(ENV.BUDGET_WINDOW_SECONDS),
+      verifyMs: seconds(ENV.VERIFY_SECONDS),
+      operationTimeoutMs: seconds(ENV.OPERATION_TIMEOUT_SECONDS),
+    },
+    configBucket: text(ENV.CONFIG_BUCKET),
+    configKey: text(ENV.CONFIG_KEY),
+    serviceExecutionRoleArn: text(ENV.SERVICE_EXECUTION_ROLE_ARN),
+    topicArn: text(ENV.TOPIC_ARN),
+    stateTable: text(ENV.STATE_TABLE),
+    alarmName: text(ENV.ALARM_NAME),
+  };
+  if (problems.length > 0) {
+    throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+/**
+ * Maps an invocation payload to a trigger: an EventBridge alarm state change, one of the
+ * construct's scheduled inputs, or a manual `{"action": ...}`.
+ * @returns undefined for a payload the function does not handle
+ */
+export function triggerOf(event: unknown): TriggerKind | undefined {
+  if (typeof event !== 'object' || event === null) {
+    return undefined;
+  }
+  const e = event as Record<string, unknown>;
+  if (e['detail-type'] === 'CloudWatch Alarm State Change') {
+    return 'ALARM';
+  }
+  switch (e.trigger) {
+    case TRIGGER_INPUT.TICK: return 'TICK';
+    case TRIGGER_INPUT.SCHEDULED_RESTART: return 'SCHEDULED_RESTART';
+  }
+  switch (e.action) {
+    case MANUAL_ACTION.RECOVER: return 'MANUAL_RECOVER';
+    case MANUAL_ACTION.RESET: return 'MANUAL_RESET';
+    case MANUAL_ACTION.STATUS: return 'STATUS';
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AlarmTuning } from '../props';
+import { resolveTuning } from './alarm-options';
+import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
+
+export interface OffsetCommitSignalProps {
+  readonly connectorName: string;
+  readonly logGroup: logs.ILogGroup;
+  readonly filterPattern: logs.IFilterPattern;
+  readonly window?: Duration;
+  readonly tuning?: AlarmTuning;
+}
+
+/**
+ * Counts successful offset commits in the worker logs and alarms when there were none for the
+ * whole window. The alarm reads `FILL(commits, 0)`: without the fill, an older good datapoint
+ * inside the evaluation range would keep it OK for several more periods.
+ */
+export class OffsetCommitSignal extends Construct {
+  public readonly metricFilter: logs.MetricFilter;
+  /** Offset commits per period (the metric filter's raw metric). */
+  public readonly commits: cloudwatch.Metric;
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: OffsetCommitSignalProps) {
+    super(scope, id);
+    const period = props.tuning?.period ?? Duration.minutes(1);
+    const windowPeriods = props.window ? Math.max(1, Math.round(props.window.toSeconds() / period.toSeconds())) : 5;
+    const tuning = resolveTuning(props.tuning, { evaluationPeriods: windowPeriods, treatMissingData: cloudwatch.TreatMissingData.BREACHING });
+
+    this.metricFilter = new logs.MetricFilter(this, 'MetricFilter', {
+      logGroup: props.logGroup,
+      filterPattern: props.filterPattern,
+      metricNamespace: OFFSET_COMMIT_NAMESPACE,
+      metricName: props.connectorName,
+      metricValue: '1',
+    });
+    this.commits = new cloudwatch.Metric({
+      namespace: OFFSET_COMMIT_NAMESPACE,
+      metricName: props.connectorName,
+      statistic: cloudwatch.Stats.SUM,
+      period: tuning.period,
+      label: 'Offset commits',
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: `Debezium connector ${props.connectorName}: no successful offset commit in the worker logs for ${tuning.evaluationPeriods} x ${tuning.period.toHumanString()}.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(commits, 0)',
+        usingMetrics: { commits: this.commits },
+        period: tuning.period,
+        label: 'Offset commits (missing = 0)',
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: tuning.evaluationPeriods,
+      datapointsToAlarm: tuning.datapointsToAlarm,
+      treatMissingData: tuning.treatMissingData,
+    });
+  }
+}

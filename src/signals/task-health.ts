@@ -1,0 +1,56 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { AlarmTuning } from '../props';
+import { resolveTuning } from './alarm-options';
+
+export interface TaskHealthSignalProps {
+  readonly connectorName: string;
+  readonly expectedRunningTasks: number;
+  readonly tuning?: AlarmTuning;
+}
+
+/**
+ * Alarms on MSK Connect's native task metrics (`AWS/KafkaConnect`, dimension `ConnectorName`,
+ * which survives a recreate). Missing data is not breaching by default: a connector being
+ * re-created reports nothing for a while, and silence is the offset-commit alarm's job.
+ */
+export class TaskHealthSignal extends Construct {
+  public readonly erroredTasks: cloudwatch.Metric;
+  public readonly runningTasks: cloudwatch.Metric;
+  public readonly erroredTasksAlarm: cloudwatch.Alarm;
+  public readonly runningTasksAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: TaskHealthSignalProps) {
+    super(scope, id);
+    const tuning = resolveTuning(props.tuning, { evaluationPeriods: 3, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+    const metric = (metricName: string, statistic: string, label: string) => new cloudwatch.Metric({
+      namespace: 'AWS/KafkaConnect',
+      metricName,
+      dimensionsMap: { ConnectorName: props.connectorName },
+      statistic,
+      period: tuning.period,
+      label,
+    });
+    this.erroredTasks = metric('ErroredTaskCount', cloudwatch.Stats.MAXIMUM, 'Errored tasks');
+    this.runningTasks = metric('RunningTaskCount', cloudwatch.Stats.MINIMUM, 'Running tasks');
+    const common = {
+      evaluationPeriods: tuning.evaluationPeriods,
+      datapointsToAlarm: tuning.datapointsToAlarm,
+      treatMissingData: tuning.treatMissingData,
+    };
+    this.erroredTasksAlarm = new cloudwatch.Alarm(this, 'ErroredTasksAlarm', {
+      ...common,
+      alarmDescription: `Debezium connector ${props.connectorName}: at least one task is in error (AWS/KafkaConnect ErroredTaskCount > 0).`,
+      metric: this.erroredTasks,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+    });
+    this.runningTasksAlarm = new cloudwatch.Alarm(this, 'RunningTasksAlarm', {
+      ...common,
+      alarmDescription: `Debezium connector ${props.connectorName}: fewer than ${props.expectedRunningTasks} running task(s) (AWS/KafkaConnect RunningTaskCount).`,
+      metric: this.runningTasks,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: props.expectedRunningTasks,
+    });
+  }
+}

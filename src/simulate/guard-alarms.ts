@@ -1,0 +1,37 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DebeziumSilentFailureGuard } from '../guard';
+import type { KafkaConnectVersion } from '../kafka-connect-version';
+import type { DebeziumSilentFailureGuardProps } from '../props';
+import { readTemplate, type AlarmDefinition, type MetricFilterDefinition } from './alarm-model';
+
+/** Where the simulated connector publishes Debezium's Connected metric. */
+export const CONNECTED_METRIC = { namespace: 'Debezium', metricName: 'Connected' };
+
+/**
+ * Synthesizes the guard with the profile's props and returns the alarms the composite alarm
+ * combines (not the recovery-errors alarm) and the metric filter: the definitions the monitor runs.
+ */
+export function guardAlarms(connectorName: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>): {
+  alarms: AlarmDefinition[];
+  metricFilters: MetricFilterDefinition[];
+} {
+  const app = new App();
+  const stack = new Stack(app, 'Simulation', { env: { account: '123456789012', region: 'ap-northeast-2' } });
+  new DebeziumSilentFailureGuard(stack, 'Guard', {
+    connectorArn: `arn:aws:kafkaconnect:ap-northeast-2:123456789012:connector/${connectorName}/00000000-0000-0000-0000-000000000000-1`,
+    configBucket: s3.Bucket.fromBucketName(stack, 'Bucket', 'connector-configs'),
+    configKey: `debezium/${connectorName}.json`,
+    workerLogGroup: logs.LogGroup.fromLogGroupName(stack, 'Logs', `/msk-connect/${connectorName}`),
+    serviceExecutionRole: iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/msk-connect'),
+    kafkaConnectVersion: version,
+    connectedMetric: new cloudwatch.Metric({ ...CONNECTED_METRIC, dimensionsMap: { connector: connectorName }, statistic: 'Minimum' }),
+    ...props,
+  });
+  const { alarms, metricFilters } = readTemplate(Template.fromStack(stack).toJSON() as never);
+  return { alarms: alarms.filter((a) => a.metric.namespace !== 'AWS/Lambda'), metricFilters };
+}

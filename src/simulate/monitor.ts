@@ -1,0 +1,61 @@
+import { evaluateAlarm, type AlarmStateValue, type Datapoints } from './alarm-evaluator';
+import type { AlarmDefinition, MetricFilterDefinition } from './alarm-model';
+import { compileFilterPattern } from './filter-pattern';
+import type { SignalStore } from './signals';
+
+export interface MonitorResult {
+  /** The composite alarm's state: ALARM when any signal alarm is. */
+  readonly composite: AlarmStateValue;
+  /** True when the composite changed in this evaluation. */
+  readonly changed: boolean;
+  /** Names of the signal alarms in ALARM. */
+  readonly alarming: string[];
+}
+
+/**
+ * CloudWatch, as far as the guard is concerned: evaluates the guard's synthesized alarms over
+ * what the connector published (never the connector's internal state) and combines them like
+ * the composite alarm (`ALARM(a) OR ALARM(b) ...`).
+ */
+export class Monitor {
+  private readonly states = new Map<string, AlarmStateValue>();
+  private composite: AlarmStateValue = 'OK';
+  private readonly sources: Map<string, Datapoints>;
+
+  constructor(private readonly alarms: AlarmDefinition[], metricFilters: MetricFilterDefinition[], signals: SignalStore) {
+    this.sources = new Map(alarms.map((a) => [a.logicalId, source(a, metricFilters, signals)]));
+  }
+
+  /** The longest time any alarm looks back (ms), for the warm-up and for forgetting old signals. */
+  public get horizonMs(): number {
+    return Math.max(...this.alarms.map((a) => a.periodSeconds * 1000 * (a.evaluationPeriods + 1)));
+  }
+
+  public evaluate(now: number): MonitorResult {
+    const alarming: string[] = [];
+    for (const alarm of this.alarms) {
+      const state = evaluateAlarm(alarm, this.sources.get(alarm.logicalId)!, now, this.states.get(alarm.logicalId) ?? 'OK');
+      this.states.set(alarm.logicalId, state);
+      if (state === 'ALARM') {
+        alarming.push(shortName(alarm.logicalId));
+      }
+    }
+    const composite: AlarmStateValue = alarming.length > 0 ? 'ALARM' : 'OK';
+    const changed = composite !== this.composite;
+    this.composite = composite;
+    return { composite, changed, alarming };
+  }
+}
+
+function source(alarm: AlarmDefinition, metricFilters: MetricFilterDefinition[], signals: SignalStore): Datapoints {
+  const filter = metricFilters.find((f) => f.namespace === alarm.metric.namespace && f.metricName === alarm.metric.metricName);
+  if (filter) {
+    return signals.filterDatapoints(compileFilterPattern(filter.filterPattern));
+  }
+  return signals.metricDatapoints(alarm.metric.metricName, alarm.metric.statistic);
+}
+
+/** `GuardOffsetCommitAlarm1A2B3C4D` -> `OffsetCommit`. */
+function shortName(logicalId: string): string {
+  return logicalId.replace(/^Guard/, '').replace(/[0-9A-F]{8}$/, '').replace(/Alarm$/, '').replace(/^TaskHealth/, '');
+}

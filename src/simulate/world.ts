@@ -1,0 +1,218 @@
+import * as path from 'path';
+import { AwsEmulator, type Clock, type Durations, type PublishedMessage } from '../emulator';
+import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from '../recovery/constants';
+
+/** The recovery function exactly as this package ships it (built by `npx projen bundle`). */
+export const RECOVERY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'recovery', 'recovery.lambda', 'index.js');
+
+export type StrategyName = 'RESTART_THEN_RECREATE' | 'RESTART_ONLY' | 'RECREATE' | 'NOTIFY_ONLY';
+
+export interface WorldOptions {
+  readonly clock: Clock;
+  readonly connectorName?: string;
+  readonly strategy?: StrategyName;
+  /** Whether the connector's worker configuration sets offset.storage.topic. Default true. */
+  readonly offsetStorage?: boolean;
+  readonly allowOffsetReset?: boolean;
+  readonly cooldownMs?: number;
+  readonly budget?: number;
+  readonly budgetWindowMs?: number;
+  readonly verifyMs?: number;
+  readonly operationTimeoutMs?: number;
+  /** MSK Connect API durations in the emulator. */
+  readonly durations?: Partial<Durations>;
+  readonly seed?: string;
+  /** Base of the SDK retry backoff in ms (tests and the simulation use 1). */
+  readonly retryBaseDelayMs?: number;
+}
+
+type HandlerResult = { outcome: string; phase?: string; action?: string; reason: string; connectorArn?: string };
+type Handler = (event: unknown, context?: { awsRequestId: string }) => Promise<HandlerResult>;
+
+const REGION = 'ap-northeast-2';
+const ACCOUNT = '123456789012';
+
+/**
+ * One guarded connector in the loopback emulator, recovered by the real bundled handler through
+ * the real SDK clients: the shared stage of the end-to-end tests and of `npm run simulate`.
+ */
+export class GuardWorld {
+  /** Starts the emulator, seeds the connector, its stored request, topic, alarm and table, and loads the handler. */
+  public static async start(options: WorldOptions): Promise<GuardWorld> {
+    const emulator = new AwsEmulator({ region: REGION, account: ACCOUNT, clock: options.clock, seed: options.seed ?? 'world', listPageSize: 2, durations: options.durations });
+    await emulator.start();
+    return new GuardWorld(emulator, options);
+  }
+
+  public readonly connectorName: string;
+  public readonly bucket = 'connector-configs';
+  public readonly configKey: string;
+  public readonly topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:debezium-guard`;
+  public readonly alarmName: string;
+  public readonly table = 'debezium-guard-state';
+  public readonly roleArn = `arn:aws:iam::${ACCOUNT}:role/msk-connect`;
+  public readonly workerConfigurationArn = `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:worker-configuration/debezium-workers/5d8a-1`;
+  private readonly handler: Handler;
+  private readonly savedEnv: Record<string, string | undefined> = {};
+  private runs = 0;
+
+  private constructor(public readonly emulator: AwsEmulator, private readonly options: WorldOptions) {
+    this.connectorName = options.connectorName ?? 'orders-cdc';
+    this.configKey = `debezium/${this.connectorName}.json`;
+    this.alarmName = `${this.connectorName}-guard`;
+    const offsetStorage = options.offsetStorage ?? true;
+    emulator.kafkaconnect.registerWorkerConfiguration(this.workerConfigurationArn, 1,
+      offsetStorage ? `offset.storage.topic=__offsets_${this.connectorName}\nkey.converter=org.apache.kafka.connect.json.JsonConverter\n` : 'key.converter=org.apache.kafka.connect.json.JsonConverter\n');
+    emulator.kafkaconnect.addConnector(this.createRequest(), { running: true });
+    emulator.s3.createBucket(this.bucket);
+    this.storeRequest(JSON.stringify(this.createRequest()));
+    emulator.sns.createTopic(this.topicArn);
+    emulator.cloudwatch.setAlarm(this.alarmName, { state: 'OK', actionsEnabled: true, type: 'composite' });
+    emulator.dynamodb.createTable(this.table, 'pk');
+
+    // The SDK reads endpoint, region and credentials from the environment, as it would in Lambda.
+    const processEnv: Record<string, string> = {
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    };
+    for (const [k, v] of Object.entries(processEnv)) {
+      this.savedEnv[k] = process.env[k];
+      process.env[k] = v;
+    }
+    const env = { ...processEnv, ...this.handlerEnv() };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(RECOVERY_BUNDLE) as {
+      createHandler(o: object): Handler;
+      createClients(env: object, o: object): object;
+    };
+    this.handler = bundle.createHandler({
+      clock: options.clock,
+      env,
+      clients: bundle.createClients(env, { retryBaseDelayMs: options.retryBaseDelayMs ?? 1 }),
+    });
+  }
+
+  /** The CreateConnector request of the guarded connector, as a team would store it in S3. */
+  public createRequest(): Record<string, unknown> {
+    return {
+      connectorName: this.connectorName,
+      capacity: { provisionedCapacity: { mcuCount: 1, workerCount: 1 } },
+      connectorConfiguration: {
+        'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+        'tasks.max': '1',
+        'topic.prefix': this.connectorName,
+        'database.hostname': 'orders-db.internal',
+        'database.password': 'hunter2-secret',
+        'heartbeat.interval.ms': '60000',
+      },
+      kafkaCluster: {
+        apacheKafkaCluster: { bootstrapServers: 'b-1.msk.internal:9098', vpc: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'] } },
+      },
+      kafkaClusterClientAuthentication: { authenticationType: 'IAM' },
+      kafkaClusterEncryptionInTransit: { encryptionType: 'TLS' },
+      kafkaConnectVersion: '3.7.x',
+      plugins: [{ customPlugin: { customPluginArn: `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:custom-plugin/debezium-mysql/9a1b-1`, revision: 1 } }],
+      serviceExecutionRoleArn: this.roleArn,
+      workerConfiguration: { workerConfigurationArn: this.workerConfigurationArn, revision: 1 },
+      logDelivery: { workerLogDelivery: { cloudWatchLogs: { enabled: true, logGroup: `/msk-connect/${this.connectorName}` } } },
+    };
+  }
+
+  /** Replaces the stored CreateConnector request (any text: tests store broken ones). */
+  public storeRequest(body: string): void {
+    this.emulator.s3.putObject(this.bucket, this.configKey, body, 'application/json');
+  }
+
+  public deleteStoredRequest(): void {
+    this.emulator.s3.deleteObject(this.bucket, this.configKey);
+  }
+
+  /** The guard's composite alarm state, as the monitor (or a test) sets it. */
+  public setAlarm(state: 'OK' | 'ALARM', actionsEnabled = true): void {
+    this.emulator.cloudwatch.setAlarm(this.alarmName, { state, actionsEnabled, type: 'composite' });
+  }
+
+  /** What EventBridge delivers when the composite alarm goes to ALARM. */
+  public alarmEvent(): Record<string, unknown> {
+    return {
+      'version': '0',
+      'source': 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      'resources': [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${this.alarmName}`],
+      'detail': { alarmName: this.alarmName, state: { value: 'ALARM' } },
+    };
+  }
+
+  public invoke(event: unknown): Promise<HandlerResult> {
+    this.runs += 1;
+    return this.handler(event, { awsRequestId: `run-${this.runs}` });
+  }
+
+  public onAlarm(): Promise<HandlerResult> {
+    return this.invoke(this.alarmEvent());
+  }
+
+  public tick(): Promise<HandlerResult> {
+    return this.invoke({ trigger: TRIGGER_INPUT.TICK });
+  }
+
+  public scheduledRestart(): Promise<HandlerResult> {
+    return this.invoke({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART });
+  }
+
+  public manual(action: 'recover' | 'reset' | 'status'): Promise<HandlerResult> {
+    return this.invoke({ action: MANUAL_ACTION[action.toUpperCase() as 'RECOVER' | 'RESET' | 'STATUS'] });
+  }
+
+  /** The live connector with the guarded name, if any. */
+  public connector() {
+    return this.emulator.kafkaconnect.connector(this.connectorName);
+  }
+
+  public notices(): PublishedMessage[] {
+    return this.emulator.sns.messages(this.topicArn);
+  }
+
+  /** Names of the MSK Connect calls that changed something, in order. */
+  public mutations(): string[] {
+    return this.emulator.requests.of('kafkaconnect')
+      .filter((r) => ['RestartConnector', 'DeleteConnector', 'CreateConnector'].includes(r.operation) && r.status === 200)
+      .map((r) => r.operation);
+  }
+
+  public async stop(): Promise<void> {
+    for (const [k, v] of Object.entries(this.savedEnv)) {
+      if (v === undefined) {
+        delete process.env[k];
+      } else {
+        process.env[k] = v;
+      }
+    }
+    await this.emulator.stop();
+  }
+
+  private handlerEnv(): Record<string, string> {
+    const o = this.options;
+    const seconds = (ms: number | undefined, fallback: number) => String((ms ?? fallback) / 1000);
+    return {
+      [ENV.CONNECTOR_NAME]: this.connectorName,
+      [ENV.CONFIG_BUCKET]: this.bucket,
+      [ENV.CONFIG_KEY]: this.configKey,
+      [ENV.SERVICE_EXECUTION_ROLE_ARN]: this.roleArn,
+      [ENV.TOPIC_ARN]: this.topicArn,
+      [ENV.STATE_TABLE]: this.table,
+      [ENV.ALARM_NAME]: this.alarmName,
+      [ENV.STRATEGY]: o.strategy ?? 'RESTART_THEN_RECREATE',
+      [ENV.ALLOW_OFFSET_RESET]: String(o.allowOffsetReset ?? false),
+      [ENV.COOLDOWN_SECONDS]: seconds(o.cooldownMs, 300_000),
+      [ENV.BUDGET]: String(o.budget ?? 3),
+      [ENV.BUDGET_WINDOW_SECONDS]: seconds(o.budgetWindowMs, 6 * 3600_000),
+      [ENV.VERIFY_SECONDS]: seconds(o.verifyMs, 300_000),
+      [ENV.OPERATION_TIMEOUT_SECONDS]: seconds(o.operationTimeoutMs, 1800_000),
+    };
+  }
+}

@@ -1,0 +1,209 @@
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { parseConnectorArn } from './connector-arn';
+import { AlarmTuning, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
+
+/** Warning IDs (stable: consumers acknowledge them by ID). */
+export const WARNING = {
+  SHORT_OFFSET_WINDOW: 'cdk-debezium-guard:ShortOffsetCommitWindow',
+  NOTIFY_ONLY: 'cdk-debezium-guard:NotifyOnly',
+  OFFSET_RESET_ALLOWED: 'cdk-debezium-guard:OffsetResetAllowed',
+  OFFSET_MISSING_DATA_NOT_BREACHING: 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching',
+  PREVENTIVE_RESTART_DISABLED: 'cdk-debezium-guard:PreventiveRestartDisabled',
+  SUB_MINUTE_PERIOD: 'cdk-debezium-guard:SubMinutePeriod',
+} as const;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Resolves the connector name and checks every prop, collecting all problems and throwing once,
+ * so that a user fixes them in one pass. Unresolved tokens are skipped, never rejected.
+ *
+ * @returns the connector name (literal or token)
+ */
+export function validateProps(scope: Construct, props: DebeziumSilentFailureGuardProps): string {
+  const problems: string[] = [];
+  const arn = parseConnectorArn(props.connectorArn);
+  const arnIsToken = Token.isUnresolved(props.connectorArn);
+
+  if (!arnIsToken && !arn) {
+    problems.push(`connectorArn must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<id>), got "${props.connectorArn}"`);
+  }
+  if (arnIsToken && props.connectorName === undefined) {
+    problems.push('connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time');
+  }
+  const nameLiteral = props.connectorName !== undefined && !Token.isUnresolved(props.connectorName);
+  if (nameLiteral && !CONNECTOR_NAME.test(props.connectorName!)) {
+    problems.push(`connectorName must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got "${props.connectorName}"`);
+  }
+  if (arn && nameLiteral && arn.name !== props.connectorName) {
+    problems.push(`connectorName "${props.connectorName}" does not match the name in connectorArn ("${arn.name}"); omit connectorName or make them agree`);
+  }
+  if (arn) {
+    const stack = Stack.of(scope);
+    if (!Token.isUnresolved(stack.region) && stack.region !== arn.region) {
+      problems.push(`connectorArn is in region ${arn.region} but the stack deploys to ${stack.region}; deploy the guard in the connector's region`);
+    }
+    if (!Token.isUnresolved(stack.account) && stack.account !== arn.account) {
+      problems.push(`connectorArn is in account ${arn.account} but the stack deploys to ${stack.account}; deploy the guard in the connector's account`);
+    }
+  }
+  if (!Token.isUnresolved(props.configKey) && (props.configKey.length === 0 || props.configKey.startsWith('/'))) {
+    problems.push(`configKey must be a non-empty S3 object key without a leading '/', got "${props.configKey}"`);
+  }
+
+  positive(problems, 'offsetCommitWindow', props.offsetCommitWindow);
+  if (props.offsetCommitWindow && props.offsetCommitAlarm?.evaluationPeriods !== undefined) {
+    problems.push('offsetCommitWindow and offsetCommitAlarm.evaluationPeriods both set the offset-commit window; set only one');
+  }
+  const offsetPeriod = props.offsetCommitAlarm?.period ?? Duration.minutes(1);
+  if (props.offsetCommitWindow && !props.offsetCommitWindow.isUnresolved() && !offsetPeriod.isUnresolved()) {
+    const window = props.offsetCommitWindow.toSeconds();
+    const period = offsetPeriod.toSeconds();
+    if (window > 0 && period > 0 && window % period !== 0) {
+      problems.push(`offsetCommitWindow must be a whole number of offsetCommitAlarm.period (${period} s), got ${window} s`);
+    }
+  }
+  tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm);
+  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm);
+  tuning(problems, 'connectedAlarm', props.connectedAlarm);
+  tuning(problems, 'lagAlarm', props.lagAlarm);
+  if (props.connectedAlarm && !props.connectedMetric) {
+    problems.push('connectedAlarm is set but connectedMetric is not; pass connectedMetric or remove connectedAlarm');
+  }
+  if ((props.lagAlarm || props.lagThreshold) && !props.lagMetric) {
+    problems.push('lagAlarm or lagThreshold is set but lagMetric is not; pass lagMetric or remove them');
+  }
+  positive(problems, 'lagThreshold', props.lagThreshold);
+  positiveInteger(problems, 'expectedRunningTasks', props.expectedRunningTasks);
+  positiveInteger(problems, 'recoveryBudget', props.recoveryBudget);
+  positive(problems, 'recoveryBudgetWindow', props.recoveryBudgetWindow);
+  positive(problems, 'recoveryVerificationPeriod', props.recoveryVerificationPeriod);
+  positive(problems, 'operationTimeout', props.operationTimeout);
+  if (props.recoveryCooldown && !props.recoveryCooldown.isUnresolved() && props.recoveryCooldown.toSeconds() < 0) {
+    problems.push(`recoveryCooldown must not be negative, got ${props.recoveryCooldown.toSeconds()} s`);
+  }
+
+  for (const email of props.alertEmails ?? []) {
+    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+      problems.push(`alertEmails must hold e-mail addresses, got "${email}"`);
+    }
+  }
+  if (props.topic && props.topicEncryptionKey) {
+    problems.push('topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop');
+  }
+  if (props.preventiveRestartEnabled && !props.preventiveRestartSchedule) {
+    problems.push('preventiveRestartEnabled is true but preventiveRestartSchedule is not set; give a schedule such as events.Schedule.cron({ hour: "2", minute: "0" })');
+  }
+  if (props.preventiveRestartSchedule) {
+    const problem = scheduleProblem(props.preventiveRestartSchedule.expressionString);
+    if (problem) {
+      problems.push(`preventiveRestartSchedule ${problem}, got "${props.preventiveRestartSchedule.expressionString}"`);
+    }
+  }
+  if (props.dashboardName !== undefined && !props.createDashboard) {
+    problems.push('dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName');
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`Invalid DebeziumSilentFailureGuard props:\n- ${problems.join('\n- ')}`);
+  }
+  warn(scope, props);
+  return props.connectorName ?? arn!.name;
+}
+
+function warn(scope: Construct, props: DebeziumSilentFailureGuardProps): void {
+  const annotations = Annotations.of(scope);
+  const window = props.offsetCommitWindow
+    ?? (props.offsetCommitAlarm?.evaluationPeriods !== undefined
+      ? Duration.seconds((props.offsetCommitAlarm.period ?? Duration.minutes(1)).toSeconds() * props.offsetCommitAlarm.evaluationPeriods)
+      : undefined);
+  if (window && !window.isUnresolved() && window.toSeconds() < 180) {
+    annotations.addWarningV2(WARNING.SHORT_OFFSET_WINDOW,
+      `offsetCommitWindow is ${window.toSeconds()} s: Kafka Connect commits offsets every offset.flush.interval.ms (60 s by default), so a window under 3 minutes alarms on healthy connectors between two commits`);
+  }
+  if (props.recoveryStrategy === RecoveryStrategy.NOTIFY_ONLY) {
+    annotations.addWarningV2(WARNING.NOTIFY_ONLY, 'recoveryStrategy is NOTIFY_ONLY: the guard notifies but never restarts or re-creates the connector');
+  }
+  if (props.allowOffsetReset) {
+    annotations.addWarningV2(WARNING.OFFSET_RESET_ALLOWED,
+      'allowOffsetReset is true: a recreate may start from no committed offsets (Debezium re-snapshots, or with snapshot.mode=never skips changes)');
+  }
+  if (props.offsetCommitAlarm?.treatMissingData && props.offsetCommitAlarm.treatMissingData !== cloudwatch.TreatMissingData.BREACHING) {
+    annotations.addWarningV2(WARNING.OFFSET_MISSING_DATA_NOT_BREACHING,
+      `offsetCommitAlarm.treatMissingData is ${props.offsetCommitAlarm.treatMissingData}: a connector that stopped logging commits produces no data, so the alarm may never fire`);
+  }
+  for (const [prop, t] of [['offsetCommitAlarm', props.offsetCommitAlarm], ['taskHealthAlarm', props.taskHealthAlarm]] as const) {
+    if (t?.period && !t.period.isUnresolved() && t.period.toSeconds() < 60) {
+      annotations.addWarningV2(WARNING.SUB_MINUTE_PERIOD,
+        `${prop}.period is ${t.period.toSeconds()} s: metric filter and AWS/KafkaConnect metrics have 1-minute resolution, so most shorter periods read as missing data`);
+    }
+  }
+  if (props.preventiveRestartSchedule && !props.preventiveRestartEnabled) {
+    annotations.addWarningV2(WARNING.PREVENTIVE_RESTART_DISABLED,
+      'preventiveRestartSchedule is set but preventiveRestartEnabled is not: the rule is created disabled');
+  }
+}
+
+function tuning(problems: string[], prop: string, t: AlarmTuning | undefined): void {
+  if (!t) {
+    return;
+  }
+  if (t.period && !t.period.isUnresolved()) {
+    const s = t.period.toSeconds();
+    if (!(s === 10 || s === 30 || (s > 0 && s % 60 === 0))) {
+      problems.push(`${prop}.period must be 10 s, 30 s or a multiple of 60 s, got ${s} s`);
+    }
+  }
+  positiveInteger(problems, `${prop}.evaluationPeriods`, t.evaluationPeriods);
+  positiveInteger(problems, `${prop}.datapointsToAlarm`, t.datapointsToAlarm);
+  if (t.evaluationPeriods !== undefined && t.datapointsToAlarm !== undefined && t.datapointsToAlarm > t.evaluationPeriods) {
+    problems.push(`${prop}.evaluationPeriods (${t.evaluationPeriods}) must be at least ${prop}.datapointsToAlarm (${t.datapointsToAlarm})`);
+  }
+}
+
+function positive(problems: string[], prop: string, d: Duration | undefined): void {
+  if (d && !d.isUnresolved() && d.toMilliseconds() <= 0) {
+    problems.push(`${prop} must be positive, got ${d.toHumanString()}`);
+  }
+}
+
+function positiveInteger(problems: string[], prop: string, n: number | undefined): void {
+  if (n !== undefined && !Token.isUnresolved(n) && (!Number.isInteger(n) || n < 1)) {
+    problems.push(`${prop} must be a positive integer, got ${n}`);
+  }
+}
+
+/** Checks an EventBridge schedule expression; returns what is wrong, or undefined. */
+export function scheduleProblem(expression: string): string | undefined {
+  if (Token.isUnresolved(expression)) {
+    return undefined;
+  }
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    return Number(rate[1]) > 0 ? undefined : 'must have a positive rate';
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron) {
+    return 'must be a cron(...) or rate(...) expression';
+  }
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) {
+    return `must have 6 cron fields (minutes hours day-of-month month day-of-week year), has ${fields.length}`;
+  }
+  const [minutes, hours, dayOfMonth, , dayOfWeek] = fields;
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    return 'must set exactly one of day-of-month and day-of-week to "?"';
+  }
+  if (!inRange(minutes, 0, 59) || !inRange(hours, 0, 23)) {
+    return 'has minutes outside 0-59 or hours outside 0-23';
+  }
+  return undefined;
+}
+
+/** True when every number in a cron field lies in [min, max]. */
+function inRange(field: string, min: number, max: number): boolean {
+  return (field.match(/\d+/g) ?? []).every((n) => Number(n) >= min && Number(n) <= max) && /^[\d*,/-]+$/.test(field);
+}

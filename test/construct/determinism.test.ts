@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { ACCOUNT, quickStartProps, REGION } from './fixtures';
+import { DebeziumSilentFailureGuard } from '../../src';
+
+/** Synthesizes the quick start (plus every optional feature when `full`) in an app with the given context. */
+function synth(context: Record<string, unknown> = {}, full = false): Record<string, any> {
+  const app = new App({ context, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guard-')) });
+  const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region: REGION } });
+  new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, full ? {
+    connectedMetric: new cloudwatch.Metric({ namespace: 'Debezium/JMX', metricName: 'Connected', statistic: 'Minimum' }),
+    lagMetric: new cloudwatch.Metric({ namespace: 'Debezium/JMX', metricName: 'MilliSecondsBehindSource', statistic: 'Maximum' }),
+    preventiveRestartSchedule: events.Schedule.cron({ hour: '2', minute: '0' }),
+    createDashboard: true,
+  } : {}));
+  return Template.fromStack(stack).toJSON();
+}
+
+describe('deterministic synthesis', () => {
+  test('the same props give a byte-identical template across apps and output directories', () => {
+    expect(JSON.stringify(synth({}, true))).toEqual(JSON.stringify(synth({}, true)));
+  });
+
+  test('no output depends on the feature flags a consumer may set', () => {
+    // GIVEN every currently recommended flag (what `cdk init` writes), against none at all
+    const withFlags = synth({ ...cxapi.CURRENTLY_RECOMMENDED_FLAGS }, true);
+    const withoutFlags = synth({}, true);
+    // THEN only CDK's own bookkeeping may differ, never a guard resource
+    expect(withFlags.Resources).toEqual(withoutFlags.Resources);
+  });
+
+  test('the function code is the asset bundled with the library, not bundled at synth', () => {
+    const template = synth();
+    const [fn] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function') as any[];
+    expect(fn.Properties.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+    expect(fs.existsSync(path.join(__dirname, '..', '..', 'assets', 'recovery', 'recovery.lambda', 'index.js'))).toBe(true);
+  });
+
+  test('logical IDs are API: renaming one replaces a resource in every consumer stack', () => {
+    expect(Object.keys(synth({}, true).Resources).sort()).toEqual([
+      'OrdersCdcGuardAlarmRule9BCA1DFE',
+      'OrdersCdcGuardAlarmRuleAllowEventRuleTestStackOrdersCdcGuardRecoveryFunction36EF029C9EE1B413',
+      'OrdersCdcGuardCompositeAlarmC1BE7B78',
+      'OrdersCdcGuardConnectedAlarm2DC97B5C',
+      'OrdersCdcGuardDashboard9E1EAC01',
+      'OrdersCdcGuardLagAlarmFC42F80F',
+      'OrdersCdcGuardOffsetCommitAlarmFCF9207C',
+      'OrdersCdcGuardOffsetCommitMetricFilter71FD5513',
+      'OrdersCdcGuardPreventiveRestartRule0FB56FF4',
+      'OrdersCdcGuardPreventiveRestartRuleAllowEventRuleTestStackOrdersCdcGuardRecoveryFunction36EF029C2806FAFF',
+      'OrdersCdcGuardReconcileRule4FF1876E',
+      'OrdersCdcGuardReconcileRuleAllowEventRuleTestStackOrdersCdcGuardRecoveryFunction36EF029C44ECD564',
+      'OrdersCdcGuardRecoveryErrorsAlarmE64C573D',
+      'OrdersCdcGuardRecoveryFunction16EB33DF',
+      'OrdersCdcGuardRecoveryLogGroupABA48B1C',
+      'OrdersCdcGuardRecoveryRole9B70D829',
+      'OrdersCdcGuardStateTableD3E19C1F',
+      'OrdersCdcGuardTaskHealthErroredTasksAlarm58232927',
+      'OrdersCdcGuardTaskHealthRunningTasksAlarmD0F4C8C8',
+      'OrdersCdcGuardTopic4471CB0D',
+      'OrdersCdcGuardTopicPolicyFA4DD51B',
+      'OrdersCdcGuardTopiconcallexamplecom1FEBA7E3',
+    ]);
+  });
+});
+
+describe('snapshots (asset hashes masked by test/setup.ts)', () => {
+  test('quick start', () => {
+    expect(synth()).toMatchSnapshot();
+  });
+
+  test('every optional feature', () => {
+    expect(synth({}, true)).toMatchSnapshot();
+  });
+});

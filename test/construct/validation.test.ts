@@ -1,0 +1,252 @@
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ACCOUNT, newStack, ORDERS_ARN, quickStartProps, REGION } from './fixtures';
+import { DebeziumSilentFailureGuard, DebeziumSilentFailureGuardProps, RecoveryStrategy } from '../../src';
+
+type Env = { account?: string; region?: string };
+
+function build(overrides: Partial<DebeziumSilentFailureGuardProps>, env: Env = { account: ACCOUNT, region: REGION }) {
+  const stack = newStack(env);
+  return () => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, overrides));
+}
+
+const PREFIX = 'Invalid DebeziumSilentFailureGuard props:\n- ';
+
+describe('rejected props name the prop, the value and the fix', () => {
+  test.each([
+    {
+      case: 'malformed ARN',
+      props: { connectorArn: 'arn:aws:kafka:ap-northeast-2:123456789012:cluster/orders/abc' },
+      message: 'connectorArn must be an MSK Connect connector ARN (arn:<partition>:kafkaconnect:<region>:<account>:connector/<name>/<id>), got "arn:aws:kafka:ap-northeast-2:123456789012:cluster/orders/abc"',
+    },
+    {
+      case: 'name disagrees with the ARN',
+      props: { connectorName: 'orders' },
+      message: 'connectorName "orders" does not match the name in connectorArn ("orders-cdc"); omit connectorName or make them agree',
+    },
+    {
+      case: 'invalid connector name',
+      props: { connectorArn: '${Token[TOKEN.1]}', connectorName: 'orders cdc' },
+      message: 'connectorName must be 1-128 letters, digits, \'.\', \'_\' or \'-\', starting with a letter or digit, got "orders cdc"',
+    },
+    {
+      case: 'empty config key',
+      props: { configKey: '' },
+      message: 'configKey must be a non-empty S3 object key without a leading \'/\', got ""',
+    },
+    {
+      case: 'non-positive window',
+      props: { offsetCommitWindow: Duration.minutes(0) },
+      message: 'offsetCommitWindow must be positive, got 0 minutes',
+    },
+    {
+      case: 'window not a multiple of the period',
+      props: { offsetCommitWindow: Duration.seconds(150) },
+      message: 'offsetCommitWindow must be a whole number of offsetCommitAlarm.period (60 s), got 150 s',
+    },
+    {
+      case: 'window and evaluation periods both set',
+      props: { offsetCommitWindow: Duration.minutes(5), offsetCommitAlarm: { evaluationPeriods: 5 } },
+      message: 'offsetCommitWindow and offsetCommitAlarm.evaluationPeriods both set the offset-commit window; set only one',
+    },
+    {
+      case: 'evaluation periods shorter than datapoints to alarm',
+      props: { taskHealthAlarm: { evaluationPeriods: 2, datapointsToAlarm: 3 } },
+      message: 'taskHealthAlarm.evaluationPeriods (2) must be at least taskHealthAlarm.datapointsToAlarm (3)',
+    },
+    {
+      case: 'invalid alarm period',
+      props: { taskHealthAlarm: { period: Duration.seconds(45) } },
+      message: 'taskHealthAlarm.period must be 10 s, 30 s or a multiple of 60 s, got 45 s',
+    },
+    {
+      case: 'fractional budget',
+      props: { recoveryBudget: 1.5 },
+      message: 'recoveryBudget must be a positive integer, got 1.5',
+    },
+    {
+      case: 'zero expected tasks',
+      props: { expectedRunningTasks: 0 },
+      message: 'expectedRunningTasks must be a positive integer, got 0',
+    },
+    {
+      case: 'bad e-mail',
+      props: { alertEmails: ['oncall-at-example.com'] },
+      message: 'alertEmails must hold e-mail addresses, got "oncall-at-example.com"',
+    },
+    {
+      case: 'cron with five fields',
+      props: { preventiveRestartSchedule: events.Schedule.expression('cron(0 2 * * *)') },
+      message: 'preventiveRestartSchedule must have 6 cron fields (minutes hours day-of-month month day-of-week year), has 5, got "cron(0 2 * * *)"',
+    },
+    {
+      case: 'cron without "?"',
+      props: { preventiveRestartSchedule: events.Schedule.expression('cron(0 2 * * * *)') },
+      message: 'preventiveRestartSchedule must set exactly one of day-of-month and day-of-week to "?", got "cron(0 2 * * * *)"',
+    },
+    {
+      case: 'cron hour out of range',
+      props: { preventiveRestartSchedule: events.Schedule.expression('cron(0 25 * * ? *)') },
+      message: 'preventiveRestartSchedule has minutes outside 0-59 or hours outside 0-23, got "cron(0 25 * * ? *)"',
+    },
+    {
+      case: 'enabled schedule without a schedule',
+      props: { preventiveRestartEnabled: true },
+      message: 'preventiveRestartEnabled is true but preventiveRestartSchedule is not set; give a schedule such as events.Schedule.cron({ hour: "2", minute: "0" })',
+    },
+    {
+      case: 'connected tuning without metric',
+      props: { connectedAlarm: { evaluationPeriods: 3 } },
+      message: 'connectedAlarm is set but connectedMetric is not; pass connectedMetric or remove connectedAlarm',
+    },
+    {
+      case: 'lag threshold without metric',
+      props: { lagThreshold: Duration.minutes(1) },
+      message: 'lagAlarm or lagThreshold is set but lagMetric is not; pass lagMetric or remove them',
+    },
+    {
+      case: 'dashboard name without dashboard',
+      props: { dashboardName: 'x' },
+      message: 'dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName',
+    },
+  ])('$case', ({ props, message }) => {
+    expect(build(props as Partial<DebeziumSilentFailureGuardProps>)).toThrow(PREFIX + message);
+  });
+
+  test('ARN from another region or account than the stack', () => {
+    expect(build({}, { account: '210987654321', region: 'us-east-1' })).toThrow(
+      PREFIX + 'connectorArn is in region ap-northeast-2 but the stack deploys to us-east-1; deploy the guard in the connector\'s region\n'
+      + '- connectorArn is in account 123456789012 but the stack deploys to 210987654321; deploy the guard in the connector\'s account');
+  });
+
+  test('an environment-agnostic stack accepts an ARN from any region', () => {
+    expect(build({}, {})).not.toThrow();
+  });
+
+  test('topicEncryptionKey with an existing topic', () => {
+    const stack = newStack();
+    const topic = sns.Topic.fromTopicArn(stack, 'T', `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`);
+    const key = new kms.Key(stack, 'K');
+    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { topic, topicEncryptionKey: key }))).toThrow(
+      PREFIX + 'topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop');
+  });
+
+  test('every problem is reported at once', () => {
+    expect(build({ recoveryBudget: 0, expectedRunningTasks: -1, alertEmails: ['x'] })).toThrow(
+      PREFIX + 'expectedRunningTasks must be a positive integer, got -1\n- recoveryBudget must be a positive integer, got 0\n- alertEmails must hold e-mail addresses, got "x"');
+  });
+});
+
+describe('tokens', () => {
+  test('a token ARN requires connectorName', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'ConnectorArn').valueAsString;
+    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: arn }))).toThrow(
+      PREFIX + 'connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time');
+  });
+
+  test('a token ARN with a token name synthesizes, using the name everywhere', () => {
+    // GIVEN
+    const stack = newStack({});
+    const arn = new CfnParameter(stack, 'ConnectorArn').valueAsString;
+    const name = new CfnParameter(stack, 'ConnectorName').valueAsString;
+    // WHEN
+    const guard = new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: arn, connectorName: name }));
+    // THEN
+    expect(guard.connectorName).toBe(name);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: { 'Fn::Join': ['', ['"WorkerSourceTask{id=', { Ref: 'ConnectorName' }, '-" "Committing offsets for"']] },
+      MetricTransformations: [Match.objectLike({ MetricName: { Ref: 'ConnectorName' } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GUARD_CONNECTOR_NAME: { Ref: 'ConnectorName' } }) },
+    });
+  });
+
+  test('a literal ARN with a token name is accepted (the name cannot be compared at synth time)', () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'ConnectorName').valueAsString;
+    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: ORDERS_ARN, connectorName: name }))).not.toThrow();
+  });
+});
+
+describe('several guards', () => {
+  test('two connectors in one stack do not collide', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
+    new DebeziumSilentFailureGuard(stack, 'PaymentsCdcGuard', quickStartProps(stack, {
+      connectorArn: ORDERS_ARN.replace('orders-cdc', 'payments-cdc'), configKey: 'debezium/payments-cdc.json',
+    }));
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'payments-cdc' })] });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'orders-cdc' })] });
+    const names = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map((r: any) => r.Properties.AlarmName);
+    expect(new Set(names).size).toBe(2);
+  });
+
+  test('a second guard for the same connector name in one stack is an error', () => {
+    const stack = newStack();
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
+    expect(() => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard2', quickStartProps(stack))).toThrow(
+      'connectorName "orders-cdc" is already guarded by TestStack/OrdersCdcGuard; a connector takes exactly one DebeziumSilentFailureGuard');
+  });
+
+  test('the same connector in two stacks is allowed (e.g. two environments)', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
+    const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
+    new DebeziumSilentFailureGuard(a, 'G', quickStartProps(a));
+    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b))).not.toThrow();
+  });
+});
+
+describe('warnings for risky but legal choices', () => {
+  function warnings(overrides: Partial<DebeziumSilentFailureGuardProps>) {
+    const stack = newStack();
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, overrides));
+    return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  }
+
+  test('the quick start has no warning', () => {
+    expect(warnings({})).toEqual([]);
+  });
+
+  test.each([
+    { case: 'offset window under 3 minutes', props: { offsetCommitWindow: Duration.minutes(2) }, id: 'cdk-debezium-guard:ShortOffsetCommitWindow', text: 'offsetCommitWindow is 120 s' },
+    { case: 'notify-only', props: { recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY }, id: 'cdk-debezium-guard:NotifyOnly', text: 'never restarts or re-creates' },
+    { case: 'offset reset allowed', props: { allowOffsetReset: true }, id: 'cdk-debezium-guard:OffsetResetAllowed', text: 'may start from no committed offsets' },
+    {
+      case: 'offset alarm not breaching on missing data',
+      props: { offsetCommitAlarm: { treatMissingData: cloudwatch.TreatMissingData.IGNORE } },
+      id: 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching',
+      text: 'the alarm may never fire',
+    },
+    {
+      case: 'schedule created disabled',
+      props: { preventiveRestartSchedule: events.Schedule.cron({ hour: '2', minute: '0' }) },
+      id: 'cdk-debezium-guard:PreventiveRestartDisabled',
+      text: 'the rule is created disabled',
+    },
+    {
+      case: 'sub-minute period on a 1-minute-resolution metric',
+      props: { taskHealthAlarm: { period: Duration.seconds(10) } },
+      id: 'cdk-debezium-guard:SubMinutePeriod',
+      text: 'taskHealthAlarm.period is 10 s: metric filter and AWS/KafkaConnect metrics have 1-minute resolution',
+    },
+  ])('$case', ({ props, id, text }) => {
+    const found = warnings(props as Partial<DebeziumSilentFailureGuardProps>);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(text);
+    expect(found[0]).toContain(`[ack: ${id}]`);
+  });
+});

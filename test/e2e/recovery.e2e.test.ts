@@ -1,0 +1,310 @@
+/**
+ * End to end: the recovery function as bundled in the package (assets/), through the real AWS SDK
+ * clients over HTTP, against the loopback emulator, on a fake clock.
+ */
+import { alarmFollowsHealth, MINUTE, startWorld, tickUntil } from './harness';
+import type { FakeClock } from '../../src/emulator';
+import type { GuardWorld } from '../../src/simulate/world';
+
+let world: GuardWorld;
+let clock: FakeClock;
+
+afterEach(async () => {
+  await world?.stop();
+});
+
+function subjects(): string[] {
+  return world.notices().map((n) => n.subject ?? '');
+}
+
+function noSecretsInNotices(): void {
+  for (const n of world.notices()) {
+    expect(n.message).not.toContain('hunter2');
+    expect(n.message).not.toContain('orders-db.internal');
+  }
+}
+
+describe('recovery', () => {
+  test('silent failure fixed by an in-place restart: same ARN, offsets kept, one notice', async () => {
+    // GIVEN a RUNNING connector that stopped producing, with committed offsets
+    ({ world, clock } = await startWorld());
+    const { kafkaconnect } = world.emulator;
+    kafkaconnect.commitOffsets('orders-cdc', 1200);
+    const arn = world.connector()!.arn;
+    kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM');
+    // WHEN the alarm fires and the ticks follow
+    await world.onAlarm();
+    const minutes = await tickUntil(world, clock, () => world.notices().length > 0, alarmFollowsHealth(world));
+    // THEN
+    expect(world.mutations()).toEqual(['RestartConnector']);
+    expect(world.connector()).toMatchObject({ arn, state: 'RUNNING', health: 'healthy' });
+    expect(kafkaconnect.committedOffset('orders-cdc')).toBe(1200);
+    expect(subjects()).toEqual(['[INFO] orders-cdc: connector recovered']);
+    expect(world.notices()[0].message).toContain('Recovered by restart');
+    expect(minutes).toBeLessThanOrEqual(3);
+    noSecretsInNotices();
+  });
+
+  test('restart did not help: re-created from the stored request, resumes from committed offsets', async () => {
+    // GIVEN a worker configuration with offset.storage.topic, and a failure a restart cannot fix
+    ({ world, clock } = await startWorld());
+    const { kafkaconnect, faults } = world.emulator;
+    kafkaconnect.commitOffsets('orders-cdc', 500);
+    const oldArn = world.connector()!.arn;
+    kafkaconnect.setHealth('orders-cdc', 'silent');
+    faults.restartDoesNotHelp('orders-cdc');
+    world.setAlarm('ALARM');
+    // WHEN
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    // THEN: restart, then delete + create; a new ARN, the same offsets
+    expect(world.mutations()).toEqual(['RestartConnector', 'DeleteConnector', 'CreateConnector']);
+    expect(world.connector()!.arn).not.toBe(oldArn);
+    expect(world.connector()).toMatchObject({ state: 'RUNNING', health: 'healthy' });
+    expect(kafkaconnect.committedOffset('orders-cdc')).toBe(500);
+    expect(world.notices().at(-1)!.message).toContain('Recovered by restart then recreate');
+    noSecretsInNotices();
+  });
+
+  test('a FAILED connector (which cannot be restarted) is re-created', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.failConnector('orders-cdc', 'task died');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+    expect(world.connector()).toMatchObject({ state: 'RUNNING' });
+  });
+
+  test('the recreate reads the worker configuration before deleting anything', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    const calls = world.emulator.requests.calls();
+    expect(calls.indexOf('s3:GetObject')).toBeGreaterThan(-1);
+    expect(calls.indexOf('kafkaconnect:DescribeWorkerConfiguration')).toBeLessThan(calls.indexOf('kafkaconnect:DeleteConnector'));
+    expect(calls.indexOf('s3:GetObject')).toBeLessThan(calls.indexOf('kafkaconnect:DeleteConnector'));
+  });
+});
+
+describe('nothing is deleted when the recreate is not provably safe', () => {
+  test.each([
+    { case: 'stored request missing', setup: (w: GuardWorld) => w.deleteStoredRequest(), text: 'could not be read from S3' },
+    { case: 'stored request not JSON', setup: (w: GuardWorld) => w.storeRequest('{"connectorName": "orders-cdc",'), text: 'not valid JSON' },
+    {
+      case: 'stored request names another connector',
+      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), connectorName: 'payments-cdc' })),
+      text: 'connectorName must equal the guarded connector "orders-cdc"',
+    },
+    {
+      case: 'stored request passes another role',
+      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), serviceExecutionRoleArn: 'arn:aws:iam::123456789012:role/admin' })),
+      text: 'serviceExecutionRoleArn must equal the role given to the guard',
+    },
+    {
+      case: 'no worker configuration with offset.storage.topic',
+      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration: undefined })),
+      text: 'not proven to resume from the committed offsets: the stored request names no worker configuration',
+    },
+    {
+      // Revision 2 sets an offsets topic the running connector (on revision 1) never wrote to.
+      case: 'stored request names a newer worker configuration revision than the running connector uses',
+      setup: (w: GuardWorld) => {
+        w.emulator.kafkaconnect.registerWorkerConfiguration(w.workerConfigurationArn, 2, 'offset.storage.topic=__offsets_new\n');
+        const workerConfiguration = { workerConfigurationArn: w.workerConfigurationArn, revision: 2 };
+        w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration }));
+      },
+      text: 'the running connector uses another worker configuration or revision than the stored request',
+    },
+    {
+      case: 'stored request points at another Kafka cluster',
+      setup: (w: GuardWorld) => {
+        const request = w.createRequest() as { kafkaCluster: { apacheKafkaCluster: Record<string, unknown> } };
+        request.kafkaCluster.apacheKafkaCluster.bootstrapServers = 'b-1.other-cluster.example:9098';
+        w.storeRequest(JSON.stringify(request));
+      },
+      text: 'its offsets are on another Kafka cluster',
+    },
+    {
+      case: 'stored request with a plugin CreateConnector would refuse',
+      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), plugins: [{}] })),
+      text: 'plugins.0.customPlugin.customPluginArn is required',
+    },
+  ])('$case: no delete, connector untouched, a notice that says why', async ({ setup, text }) => {
+    // GIVEN a FAILED connector (only a recreate could help)
+    ({ world, clock } = await startWorld());
+    const arn = world.connector()!.arn;
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    setup(world);
+    world.setAlarm('ALARM');
+    // WHEN
+    await world.onAlarm();
+    await tickUntil(world, clock, () => false, undefined, 10).catch(() => undefined);
+    // THEN
+    expect(world.mutations()).toEqual([]);
+    expect(world.connector()).toMatchObject({ arn, state: 'FAILED' });
+    expect(subjects()).toHaveLength(1);
+    expect(subjects()[0]).toMatch(/^\[WARNING\] orders-cdc: needs a human: /);
+    expect(world.notices()[0].message).toContain(text);
+    expect(world.notices()[0].message).toContain('Nothing was deleted');
+    noSecretsInNotices();
+  });
+
+  test('without offset storage but with allowOffsetReset the recreate goes ahead', async () => {
+    ({ world, clock } = await startWorld({ offsetStorage: false, allowOffsetReset: true }));
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+  });
+});
+
+describe('faults', () => {
+  test('throttling and 5xx storms are retried by the SDK and the recovery completes', async () => {
+    ({ world, clock } = await startWorld());
+    const { faults, kafkaconnect } = world.emulator;
+    kafkaconnect.setHealth('orders-cdc', 'silent');
+    faults.restartDoesNotHelp('orders-cdc');
+    world.setAlarm('ALARM');
+    faults.throttle('kafkaconnect', '*', 4);
+    faults.serverError('kafkaconnect', 'DeleteConnector', 2, 503);
+    faults.throttle('dynamodb', '*', 2);
+    faults.serverError('s3', '*', 2, 500);
+    faults.throttle('sns', '*', 2);
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    expect(world.mutations()).toEqual(['RestartConnector', 'DeleteConnector', 'CreateConnector']);
+    expect(faults.pendingErrors()).toBe(0);
+    expect(world.emulator.requests.entries.filter((r) => r.injected).length).toBe(4 + 2 + 2 + 2 + 2);
+  });
+
+  test('a slow delete: the guard waits, reports once, and re-creates when the delete finishes', async () => {
+    ({ world, clock } = await startWorld({ durations: { deleteMs: 45 * MINUTE, createMs: 2 * MINUTE, restartMs: MINUTE } }));
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    expect(subjects()).toEqual(['[WARNING] orders-cdc: recovery taking longer than expected', '[INFO] orders-cdc: connector recovered']);
+    expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+  });
+
+  test('the stored request is changed to another Kafka cluster during a slow delete: no create from it; restored, the connector comes back', async () => {
+    ({ world, clock } = await startWorld({ durations: { deleteMs: 10 * MINUTE, createMs: 2 * MINUTE, restartMs: MINUTE } }));
+    const original = JSON.stringify(world.createRequest());
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm(); // deletes (the request was proven safe against the running connector)
+    const moved = world.createRequest() as { kafkaCluster: { apacheKafkaCluster: Record<string, unknown> } };
+    moved.kafkaCluster.apacheKafkaCluster.bootstrapServers = 'b-1.other-cluster.example:9098';
+    world.storeRequest(JSON.stringify(moved));
+    await tickUntil(world, clock, () => subjects().some((s) => s.startsWith('[CRITICAL]')), undefined, 30);
+    expect(world.connector()).toBeUndefined();
+    expect(world.mutations()).toEqual(['DeleteConnector']);
+    expect(world.notices().find((n) => n.subject?.startsWith('[CRITICAL]'))!.message)
+      .toContain('it changed since the delete: the stored request names other bootstrap servers than the deleted connector uses');
+    // WHEN someone puts the original request back, the next tick re-creates the connector, with its offsets
+    world.storeRequest(original);
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+    noSecretsInNotices();
+  });
+
+  test('the function dies between the delete and the create: the next run creates the connector', async () => {
+    // GIVEN a run that is killed (the Lambda times out) when it calls CreateConnector
+    ({ world, clock } = await startWorld());
+    const { faults, kafkaconnect } = world.emulator;
+    kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    let killed = 0;
+    faults.onRequest = (_service, operation) => (operation === 'CreateConnector' && killed++ === 0 ? 'hang' : undefined);
+    await world.onAlarm(); // deletes
+    clock.advance(2 * MINUTE);
+    const dying = world.tick(); // reaches CreateConnector and hangs: this run never returns
+    dying.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(kafkaconnect.connector('orders-cdc')).toBeUndefined();
+    // WHEN the next ticks run (the dead run's lease expires after 3 minutes)
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    // THEN the connector exists again and is running
+    expect(world.connector()).toMatchObject({ state: 'RUNNING' });
+    expect(world.emulator.requests.of('kafkaconnect', 'CreateConnector').length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('two alarm events at once: one recovery', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM');
+    const results = await Promise.all([world.onAlarm(), world.onAlarm(), world.onAlarm()]);
+    expect(world.mutations()).toEqual(['RestartConnector']);
+    expect(results.filter((r) => r.outcome === 'ACTED')).toHaveLength(1);
+  });
+
+  test('a second incident after a recreate changed the ARN is handled on the new connector', async () => {
+    ({ world, clock } = await startWorld());
+    const { kafkaconnect } = world.emulator;
+    kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    const newArn = world.connector()!.arn;
+    // WHEN the new connector fails silently later
+    clock.advance(60 * MINUTE);
+    kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().filter((s) => s.includes('recovered')).length === 2, alarmFollowsHealth(world));
+    // THEN it was restarted by name, on the new ARN
+    const restart = world.emulator.requests.of('kafkaconnect', 'RestartConnector').at(-1)!;
+    expect(restart.params.connectorArn).toBe(newArn);
+    expect(world.connector()!.arn).toBe(newArn);
+  });
+});
+
+describe('limits and switches', () => {
+  test('budget exhausted: escalation once, then no more action', async () => {
+    ({ world, clock } = await startWorld({ strategy: 'RESTART_ONLY', budget: 2, cooldownMs: MINUTE }));
+    const { kafkaconnect, faults } = world.emulator;
+    kafkaconnect.setHealth('orders-cdc', 'silent');
+    faults.restartDoesNotHelp('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('needs a human')), alarmFollowsHealth(world));
+    const actions = world.mutations().length;
+    await tickUntil(world, clock, () => false, alarmFollowsHealth(world), 30).catch(() => undefined);
+    expect(world.mutations()).toEqual(['RestartConnector', 'RestartConnector']);
+    expect(world.mutations()).toHaveLength(actions);
+    expect(subjects().filter((s) => s.includes('needs a human'))).toEqual(['[WARNING] orders-cdc: needs a human: recovery budget exhausted (2 attempts in the window)']);
+  });
+
+  test('maintenance switch (alarm actions disabled): nothing happens, one notice', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM', false);
+    await world.onAlarm();
+    await tickUntil(world, clock, () => false, undefined, 10).catch(() => undefined);
+    expect(world.mutations()).toEqual([]);
+    expect(subjects()).toEqual(['[WARNING] orders-cdc: alarm in maintenance, not recovering']);
+  });
+
+  test('notify-only: nothing happens, one notice per incident', async () => {
+    ({ world, clock } = await startWorld({ strategy: 'NOTIFY_ONLY' }));
+    world.emulator.kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    await tickUntil(world, clock, () => false, undefined, 10).catch(() => undefined);
+    expect(world.mutations()).toEqual([]);
+    expect(subjects()).toEqual(['[WARNING] orders-cdc: silent failure suspected (notify-only)']);
+  });
+
+  test('status never acts', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.setHealth('orders-cdc', 'silent');
+    world.setAlarm('ALARM');
+    const result = await world.manual('status');
+    expect(result).toMatchObject({ outcome: 'WAITED', phase: 'IDLE' });
+    expect(world.mutations()).toEqual([]);
+  });
+});

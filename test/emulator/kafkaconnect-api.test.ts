@@ -1,0 +1,191 @@
+import {
+  CreateConnectorCommand,
+  CreateConnectorCommandInput,
+  DeleteConnectorCommand,
+  DescribeConnectorCommand,
+  KafkaConnectClient,
+  ListConnectorOperationsCommand,
+  ListConnectorsCommand,
+  paginateListConnectors,
+  RestartConnectorCommand,
+  UpdateConnectorCommand,
+} from '@aws-sdk/client-kafkaconnect';
+import { connectorInput, credentials, errorOf, REGION } from './helpers';
+import { AwsEmulator, FakeClock } from '../../src/emulator';
+
+describe('MSK Connect API surface', () => {
+  let clock: FakeClock;
+  let emulator: AwsEmulator;
+  let kc: KafkaConnectClient;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    emulator = new AwsEmulator({ region: REGION, clock, listPageSize: 2, durations: { createMs: 1000, deleteMs: 1000, restartMs: 1000 } });
+    kc = new KafkaConnectClient({ region: REGION, endpoint: await emulator.start(), credentials });
+  });
+
+  afterEach(async () => {
+    kc.destroy();
+    await emulator.stop();
+  });
+
+  const names = (list: { connectorName?: string }[] | undefined) => (list ?? []).map(c => c.connectorName);
+
+  test('ListConnectors: prefix match, exact-name filtering, default page size and pagination', async () => {
+    for (const name of ['orders', 'orders-v2', 'ordersx', 'payments', 'orders-v3']) {
+      emulator.kafkaconnect.addConnector(connectorInput(name), { running: true });
+    }
+
+    const first = await kc.send(new ListConnectorsCommand({ connectorNamePrefix: 'orders' }));
+    expect(names(first.connectors)).toEqual(['orders', 'orders-v2']); // listPageSize 2
+    expect(first.nextToken).toBeDefined();
+    expect(first.connectors?.[0]).toMatchObject({ connectorState: 'RUNNING', kafkaConnectVersion: '2.7.1' });
+    expect(first.connectors?.[0].creationTime).toBeInstanceOf(Date);
+
+    const all: string[] = [];
+    for await (const page of paginateListConnectors({ client: kc }, { connectorNamePrefix: 'orders' })) {
+      all.push(...names(page.connectors) as string[]);
+    }
+    expect(all).toEqual(['orders', 'orders-v2', 'orders-v3', 'ordersx']);
+    // Callers wanting one exact name must filter the prefix matches themselves.
+    expect(all.filter(n => n === 'orders')).toEqual(['orders']);
+
+    const big = await kc.send(new ListConnectorsCommand({ maxResults: 100 }));
+    expect(names(big.connectors)).toHaveLength(5);
+    expect(big.nextToken).toBeUndefined();
+
+    const none = await kc.send(new ListConnectorsCommand({ connectorNamePrefix: 'nope' }));
+    expect(none.connectors).toEqual([]);
+  });
+
+  test('ListConnectors pages stay stable when a connector is deleted between pages', async () => {
+    for (const name of ['a', 'b', 'c', 'd']) {
+      emulator.kafkaconnect.addConnector(connectorInput(name), { running: true });
+    }
+    const page1 = await kc.send(new ListConnectorsCommand({}));
+    expect(names(page1.connectors)).toEqual(['a', 'b']);
+    emulator.kafkaconnect.forceState('a', 'DELETING', 0);
+    const page2 = await kc.send(new ListConnectorsCommand({ nextToken: page1.nextToken }));
+    expect(names(page2.connectors)).toEqual(['c', 'd']);
+  });
+
+  test('ListConnectors rejects a bad nextToken / maxResults with BadRequestException', async () => {
+    expect((await errorOf(() => kc.send(new ListConnectorsCommand({ nextToken: 'garbage!' })))).name).toBe('BadRequestException');
+    expect((await errorOf(() => kc.send(new ListConnectorsCommand({ maxResults: 0 })))).name).toBe('BadRequestException');
+  });
+
+  test('ConflictException on a duplicate name, including while the old one is DELETING', async () => {
+    const arn = emulator.kafkaconnect.addConnector(connectorInput('dup'), { running: true });
+    const err = await errorOf(() => kc.send(new CreateConnectorCommand(connectorInput('dup'))));
+    expect(err.name).toBe('ConflictException');
+    expect(err.$metadata?.httpStatusCode).toBe(409);
+    expect(err.message).toMatch(/already exists/);
+
+    await kc.send(new DeleteConnectorCommand({ connectorArn: arn }));
+    expect((await errorOf(() => kc.send(new CreateConnectorCommand(connectorInput('dup'))))).name).toBe('ConflictException');
+    clock.advance(1000);
+    await kc.send(new CreateConnectorCommand(connectorInput('dup')));
+  });
+
+  test('RestartConnector is BadRequest unless RUNNING (CREATING, RESTARTING, DELETING)', async () => {
+    const { connectorArn } = await kc.send(new CreateConnectorCommand(connectorInput('r')));
+    const restart = () => kc.send(new RestartConnectorCommand({ connectorArn }));
+    const creating = await errorOf(restart);
+    expect(creating.name).toBe('BadRequestException');
+    expect(creating.$metadata?.httpStatusCode).toBe(400);
+    expect(creating.message).toMatch(/CREATING/);
+
+    clock.advance(1000);
+    await restart();
+    expect((await errorOf(restart)).message).toMatch(/RESTARTING/);
+    clock.advance(1000);
+    await kc.send(new DeleteConnectorCommand({ connectorArn }));
+    expect((await errorOf(restart)).message).toMatch(/DELETING/);
+  });
+
+  test('DeleteConnector: BadRequest while DELETING or on a stale currentVersion; NotFound for unknown ARNs', async () => {
+    const arn = emulator.kafkaconnect.addConnector(connectorInput('d'), { running: true });
+    const stale = await errorOf(() => kc.send(new DeleteConnectorCommand({ connectorArn: arn, currentVersion: 'STALE' })));
+    expect(stale.name).toBe('BadRequestException');
+    await kc.send(new DeleteConnectorCommand({ connectorArn: arn }));
+    const twice = await errorOf(() => kc.send(new DeleteConnectorCommand({ connectorArn: arn })));
+    expect(twice.name).toBe('BadRequestException');
+
+    const unknownArn = `${arn}-nope`;
+    expect((await errorOf(() => kc.send(new DeleteConnectorCommand({ connectorArn: unknownArn })))).name).toBe('NotFoundException');
+    expect((await errorOf(() => kc.send(new ListConnectorOperationsCommand({ connectorArn: unknownArn })))).name).toBe('NotFoundException');
+  });
+
+  const autoScaling = {
+    minWorkerCount: 1,
+    maxWorkerCount: 2,
+    mcuCount: 1,
+    scaleInPolicy: { cpuUtilizationPercentage: 20 },
+    scaleOutPolicy: { cpuUtilizationPercentage: 80 },
+  };
+  const invalid: [string, (i: Record<string, unknown>) => void][] = [
+    ['connectorName', i => delete i.connectorName],
+    ['capacity', i => delete i.capacity],
+    ['capacity with both modes', i => (i.capacity = { provisionedCapacity: { mcuCount: 1, workerCount: 1 }, autoScaling })],
+    ['capacity with neither mode', i => (i.capacity = {})],
+    ['connectorConfiguration', i => delete i.connectorConfiguration],
+    ['kafkaCluster', i => delete i.kafkaCluster],
+    ['bootstrapServers', i => delete (i.kafkaCluster as any).apacheKafkaCluster.bootstrapServers],
+    ['vpc.subnets', i => delete (i.kafkaCluster as any).apacheKafkaCluster.vpc.subnets],
+    ['vpc.securityGroups', i => ((i.kafkaCluster as any).apacheKafkaCluster.vpc.securityGroups = 'sg-1')],
+    ['kafkaClusterClientAuthentication', i => delete i.kafkaClusterClientAuthentication],
+    ['kafkaClusterEncryptionInTransit', i => delete i.kafkaClusterEncryptionInTransit],
+    ['kafkaConnectVersion', i => delete i.kafkaConnectVersion],
+    ['plugins', i => delete i.plugins],
+    ['plugins (empty)', i => (i.plugins = [])],
+    ['serviceExecutionRoleArn', i => delete i.serviceExecutionRoleArn],
+  ];
+
+  test.each(invalid)('CreateConnector without valid %s is BadRequestException', async (field, mutate) => {
+    const input = structuredClone(connectorInput('v')) as unknown as Record<string, unknown>;
+    mutate(input);
+    const err = await errorOf(() => kc.send(new CreateConnectorCommand(input as unknown as CreateConnectorCommandInput)));
+    expect(err.name).toBe('BadRequestException');
+    expect(err.message.split(' ')[0]).toContain(field.split(' ')[0].split('.').pop());
+    expect(emulator.kafkaconnect.connectors()).toEqual([]);
+  });
+
+  test('a VPC without security groups is accepted, as the API has them optional', async () => {
+    const input = structuredClone(connectorInput('nosg'));
+    delete (input.kafkaCluster as any).apacheKafkaCluster.vpc.securityGroups;
+    const { connectorArn } = await kc.send(new CreateConnectorCommand(input));
+    const described = await kc.send(new DescribeConnectorCommand({ connectorArn }));
+    expect(described.kafkaCluster?.apacheKafkaCluster?.vpc).toEqual({ subnets: ['subnet-1', 'subnet-2'] });
+  });
+
+  test('an empty list of security groups is accepted too (the API sets no minimum); subnets may not be empty', async () => {
+    const input = structuredClone(connectorInput('emptysg'));
+    (input.kafkaCluster as any).apacheKafkaCluster.vpc.securityGroups = [];
+    await kc.send(new CreateConnectorCommand(input));
+    (input.kafkaCluster as any).apacheKafkaCluster.vpc.subnets = [];
+    input.connectorName = 'nosubnets';
+    const err = await errorOf(() => kc.send(new CreateConnectorCommand(input)));
+    expect([err.name, err.message]).toEqual(['BadRequestException', 'kafkaCluster.apacheKafkaCluster.vpc.subnets must be a non-empty list of strings.']);
+  });
+
+  test('autoScaling capacity alone is accepted and echoed', async () => {
+    const capacity = {
+      autoScaling: {
+        minWorkerCount: 1,
+        maxWorkerCount: 2,
+        mcuCount: 1,
+        scaleInPolicy: { cpuUtilizationPercentage: 20 },
+        scaleOutPolicy: { cpuUtilizationPercentage: 80 },
+      },
+    };
+    const { connectorArn } = await kc.send(new CreateConnectorCommand(connectorInput('auto', { capacity })));
+    expect((await kc.send(new DescribeConnectorCommand({ connectorArn }))).capacity).toEqual(capacity);
+  });
+
+  test('operations the emulator does not model answer UnknownOperationException', async () => {
+    const arn = emulator.kafkaconnect.addConnector(connectorInput('u'), { running: true });
+    const err = await errorOf(() => kc.send(new UpdateConnectorCommand({ connectorArn: arn, currentVersion: 'x', capacity: {} })));
+    expect(err.name).toBe('UnknownOperationException');
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+  });
+});

@@ -1,0 +1,136 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { credentials, errorOf, REGION } from './helpers';
+import { AwsEmulator, FakeClock } from '../../src/emulator';
+
+const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:debezium-guard';
+
+describe('S3, SNS and CloudWatch', () => {
+  let clock: FakeClock;
+  let emulator: AwsEmulator;
+  let s3: S3Client;
+  let sns: SNSClient;
+  let cw: CloudWatchClient;
+
+  beforeEach(async () => {
+    clock = new FakeClock(Date.UTC(2026, 10, 28, 12, 0, 0));
+    emulator = new AwsEmulator({ region: REGION, account: '111122223333', clock });
+    const endpoint = await emulator.start();
+    s3 = new S3Client({ region: REGION, endpoint, credentials, forcePathStyle: true });
+    sns = new SNSClient({ region: REGION, endpoint, credentials });
+    cw = new CloudWatchClient({ region: REGION, endpoint, credentials });
+  });
+
+  afterEach(async () => {
+    s3.destroy();
+    sns.destroy();
+    cw.destroy();
+    await emulator.stop();
+  });
+
+  test('S3 GetObject returns the stored body, keys with slashes and special characters work', async () => {
+    const key = 'connectors/orders cdc+v2.json';
+    emulator.s3.putObject('guard-config', key, '{"name":"orders"}', 'application/json');
+    const out = await s3.send(new GetObjectCommand({ Bucket: 'guard-config', Key: key }));
+    expect(await out.Body?.transformToString()).toBe('{"name":"orders"}');
+    expect(out.ContentType).toBe('application/json');
+    expect(out.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(out.LastModified).toEqual(new Date(clock.now()));
+    expect(emulator.requests.of('s3', 'GetObject')[0].params).toEqual({ bucket: 'guard-config', key });
+  });
+
+  test('S3 NoSuchKey after deleteObject, NoSuchBucket for unknown buckets', async () => {
+    emulator.s3.putObject('b1', 'k', 'v');
+    expect(emulator.s3.deleteObject('b1', 'k')).toBe(true);
+    const noKey = await errorOf(() => s3.send(new GetObjectCommand({ Bucket: 'b1', Key: 'k' })));
+    expect(noKey.name).toBe('NoSuchKey');
+    expect(noKey.$metadata?.httpStatusCode).toBe(404);
+    const noBucket = await errorOf(() => s3.send(new GetObjectCommand({ Bucket: 'b2', Key: 'k' })));
+    expect(noBucket.name).toBe('NoSuchBucket');
+  });
+
+  test('SNS Publish is recorded with subject, message, attributes and time', async () => {
+    emulator.sns.createTopic(TOPIC);
+    const out = await sns.send(new PublishCommand({
+      TopicArn: TOPIC,
+      Subject: 'Connector orders recovered',
+      Message: 'restart <ok> & "done"\nline 2',
+      MessageAttributes: { severity: { DataType: 'String', StringValue: 'INFO' }, attempt: { DataType: 'Number', StringValue: '2' } },
+    }));
+    expect(out.MessageId).toMatch(/^[0-9a-f-]{36}$/);
+    clock.advance(1000);
+    await sns.send(new PublishCommand({ TopicArn: TOPIC, Message: 'second' }));
+
+    expect(emulator.sns.published).toEqual([
+      {
+        messageId: out.MessageId,
+        topicArn: TOPIC,
+        subject: 'Connector orders recovered',
+        message: 'restart <ok> & "done"\nline 2',
+        messageAttributes: { severity: { dataType: 'String', value: 'INFO' }, attempt: { dataType: 'Number', value: '2' } },
+        time: clock.now() - 1000,
+      },
+      expect.objectContaining({ message: 'second', subject: undefined, time: clock.now() }),
+    ]);
+    expect(emulator.sns.messages(TOPIC)).toHaveLength(2);
+  });
+
+  test('SNS Publish to an unknown topic is NotFound and records nothing', async () => {
+    const err = await errorOf(() => sns.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' })));
+    expect(err.name).toBe('NotFoundException');
+    expect(err.message).toBe('Topic does not exist');
+    expect(emulator.sns.published).toEqual([]);
+  });
+
+  test('CloudWatch DescribeAlarms returns composite and metric alarms by name and type', async () => {
+    const cwm = emulator.cloudwatch;
+    cwm.setAlarm('orders-silent', { type: 'composite', state: 'ALARM', actionsEnabled: false, rule: 'ALARM(a) AND ALARM(b)', reason: 'both' });
+    cwm.setAlarm('orders-lag', { state: 'OK' });
+    cwm.setAlarm('other', { state: 'ALARM' });
+
+    const composite = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['orders-silent', 'orders-lag'], AlarmTypes: ['CompositeAlarm'] }));
+    expect(composite.MetricAlarms).toBeUndefined();
+    expect(composite.CompositeAlarms).toEqual([expect.objectContaining({
+      AlarmName: 'orders-silent',
+      AlarmArn: `arn:aws:cloudwatch:${REGION}:111122223333:alarm:orders-silent`,
+      StateValue: 'ALARM',
+      StateReason: 'both',
+      StateUpdatedTimestamp: new Date(clock.now()),
+      ActionsEnabled: false,
+      AlarmRule: 'ALARM(a) AND ALARM(b)',
+    })]);
+
+    // Without AlarmTypes only metric alarms are returned, as in the real API.
+    const byDefault = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['orders-silent', 'orders-lag'] }));
+    expect(byDefault.CompositeAlarms).toBeUndefined();
+    expect(byDefault.MetricAlarms?.map(a => [a.AlarmName, a.StateValue, a.ActionsEnabled])).toEqual([['orders-lag', 'OK', true]]);
+
+    const both = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'orders', AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] }));
+    expect(both.CompositeAlarms).toHaveLength(1);
+    expect(both.MetricAlarms).toHaveLength(1);
+
+    const alarming = await cw.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }));
+    expect(alarming.MetricAlarms?.map(a => a.AlarmName)).toEqual(['other']);
+  });
+
+  test('CloudWatch StateUpdatedTimestamp only moves when the state changes; pagination works', async () => {
+    const cwm = emulator.cloudwatch;
+    const t0 = clock.now();
+    cwm.setAlarm('a', { state: 'ALARM' });
+    clock.advance(60_000);
+    cwm.setAlarm('a', { actionsEnabled: false });
+    expect(cwm.alarm('a')?.stateUpdatedAt).toBe(t0);
+    cwm.setAlarm('a', { state: 'OK' });
+    expect(cwm.alarm('a')?.stateUpdatedAt).toBe(t0 + 60_000);
+
+    cwm.setAlarm('b');
+    cwm.setAlarm('c');
+    const p1 = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 2 }));
+    expect(p1.MetricAlarms?.map(a => a.AlarmName)).toEqual(['a', 'b']);
+    const p2 = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 2, NextToken: p1.NextToken }));
+    expect(p2.MetricAlarms?.map(a => a.AlarmName)).toEqual(['c']);
+    expect(p2.NextToken).toBeUndefined();
+    expect(p2.MetricAlarms?.[0].StateValue).toBe('INSUFFICIENT_DATA');
+  });
+});

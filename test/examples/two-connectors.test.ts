@@ -1,0 +1,35 @@
+/**
+ * The example app's test, written the way a consuming team would: fine-grained assertions for
+ * what matters to them, plus one snapshot with the guard's asset hash masked (it changes only when
+ * a cdk-debezium-guard release changes the recovery function).
+ */
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CdcGuardsStack } from '../../examples/two-connectors/stack';
+
+/** What the README recommends: mask the bundled function's asset hash. */
+function masked(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}\.zip/g, 'ASSET.zip'));
+}
+
+describe('example: two connectors in one stack', () => {
+  const app = new App();
+  const stack = new CdcGuardsStack(app, 'CdcGuards', { env: { account: '123456789012', region: 'ap-northeast-2' } });
+  const template = Template.fromStack(stack);
+
+  test('one recovery function and one composite alarm per connector, one shared topic', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GUARD_CONNECTOR_NAME: 'payments-cdc', GUARD_STRATEGY: 'NOTIFY_ONLY' }) },
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '"WorkerSourceTask{id=payments-cdc-" "Finished commitOffsets successfully"',
+    });
+  });
+
+  test('snapshot, with the asset hash masked', () => {
+    expect(masked(template)).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,111 @@
+import { parseArgs, run, USAGE } from '../../src/simulate/cli';
+import { AWS, DEMO } from '../../src/simulate/profiles';
+import { SCENARIOS } from '../../src/simulate/scenarios';
+import { simulate } from '../../src/simulate/simulation';
+
+// Whole simulations (CDK synthesis plus hundreds of handler runs against the emulator): seconds, not milliseconds.
+jest.setTimeout(60_000);
+
+const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)!;
+const quick = { seed: 42, durationMs: DEMO.durationMs, compression: 0, kafkaConnectVersion: '3.7.x' as const, profile: DEMO };
+
+describe('options', () => {
+  test('defaults reproduce the seed demo', () => {
+    expect(parseArgs([])).toEqual({ timing: 'demo', scenario: scenario('mixed'), seed: 7, durationMs: undefined, compression: undefined, kafkaConnectVersion: '3.7.x' });
+  });
+
+  test('every option, both spellings', () => {
+    expect(parseArgs(['--scenario', 'failed-task', '--seed=7', '--duration', '60', '--compression=0', '--timing', 'aws', '--kafka-connect', '2.7.1'])).toEqual({
+      timing: 'aws', scenario: scenario('failed-task'), seed: 7, durationMs: 60_000, compression: 0, kafkaConnectVersion: '2.7.1',
+    });
+  });
+
+  test.each([
+    { args: ['--scenario', 'meteor'], message: '--scenario must be one of mixed, silent-stop, connected-drop, failed-task, restart-does-not-help, flapping, idle-with-heartbeats, idle-without-heartbeats, got "meteor"' },
+    { args: ['--seed', 'abc'], message: '--seed must be a number >= 0, got "abc"' },
+    { args: ['--seed', '1.5'], message: '--seed must be a whole number, got 1.5' },
+    { args: ['--duration', '0'], message: '--duration must be a number >= 1, got "0"' },
+    { args: ['--timing', 'fast'], message: '--timing must be demo or aws, got "fast"' },
+    { args: ['--kafka-connect', '4.0'], message: '--kafka-connect must be 3.7.x or 2.7.1, got "4.0"' },
+    { args: ['--seed'], message: '--seed needs a value' },
+    { args: ['--verbose'], message: 'unknown option "--verbose"' },
+  ])('$args.0 $args.1: usage error', ({ args, message }) => {
+    expect(() => parseArgs(args)).toThrow(message);
+  });
+
+  test('--help', () => {
+    expect(parseArgs(['--help'])).toBe('help');
+    expect(USAGE).toContain('--scenario <name>');
+  });
+});
+
+describe('simulation runs (compressed to no wall time)', () => {
+  test('the default run: incidents detected within two polls, recovered by restart, offsets kept; same seed, same output', async () => {
+    const lines: string[] = [];
+    const status = await run({ ...parseArgs(['--compression', '0']) as any }, (l) => lines.push(l), () => false);
+    const again: string[] = [];
+    await run({ ...parseArgs(['--compression', '0']) as any }, (l) => again.push(l), () => false);
+    expect(status).toBe(0);
+    expect(again).toEqual(lines);
+    expect(lines.join('\n')).toContain('[Monitor  ] ALARM!');
+    expect(lines.join('\n')).toContain('[Lambda   ] RESTART');
+    expect(lines.join('\n')).toMatch(/\d incident\(s\), \d recovered/);
+  });
+
+  test.each(['silent-stop', 'connected-drop', 'failed-task'])('%s: every incident recovered, offsets kept, no invariant broken', async (name) => {
+    const report = await simulate({ ...quick, scenario: scenario(name) });
+    expect(report.incidents.length).toBeGreaterThanOrEqual(2);
+    for (const i of report.incidents) {
+      expect(i.detectedAt! - i.failedAt).toBeLessThanOrEqual(20_000); // within two 10-s polls
+      expect(i.recoveredAt).toBeDefined();
+      expect(i.offsetAfter!).toBeGreaterThanOrEqual(i.offsetBefore);
+    }
+    expect(report.violations).toEqual([]);
+  });
+
+  test('a restart that does not help: re-created, offsets kept through the worker configuration', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('restart-does-not-help') });
+    expect(report.incidents[0].actions).toEqual(['restart', 'delete', 'create']);
+    expect(report.incidents.every((i) => i.recoveredAt !== undefined && i.offsetAfter! >= i.offsetBefore)).toBe(true);
+  });
+
+  test('idle database with heartbeats: no alarm, no action', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('idle-with-heartbeats') });
+    expect(report).toMatchObject({ incidents: [], falseAlarms: 0, actionsOutsideIncidents: [] });
+  });
+
+  test('idle database without heartbeats: the guard sees it as dead (false alarms, restarts)', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('idle-without-heartbeats') });
+    expect(report.falseAlarms).toBeGreaterThan(0);
+    expect(report.actionsOutsideIncidents).toContain('restart');
+  });
+
+  test('flapping: stalls shorter than the window heal by themselves, nothing is restarted', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('flapping') });
+    expect(report.incidents.length).toBeGreaterThan(0);
+    expect(report.incidents.every((i) => i.selfHealed && i.actions.length === 0)).toBe(true);
+  });
+
+  test('Kafka Connect 2.7.1: the guard counts "Finished commitOffsets successfully" and still detects a silent stop', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('silent-stop'), kafkaConnectVersion: '2.7.1' });
+    expect(report.incidents.every((i) => i.detectedAt !== undefined && i.recoveredAt !== undefined)).toBe(true);
+  });
+
+  test('Ctrl+C: stops with the summary so far, status 130', async () => {
+    const lines: string[] = [];
+    let polls = 0;
+    const status = await run({ ...parseArgs(['--compression', '0']) as any }, (l) => lines.push(l), () => ++polls > 30);
+    expect(status).toBe(130);
+    expect(lines.at(-1)).toBe('interrupted: the summary above covers the run so far');
+  });
+
+  test('AWS timing model: the guard recovers faster than the seed approach and keeps offsets', async () => {
+    const lines: string[] = [];
+    const status = await run({ ...parseArgs(['--timing', 'aws', '--duration', String(3 * 3600)]) as any }, (l) => lines.push(l), () => false);
+    const text = lines.join('\n');
+    expect(status).toBe(0);
+    expect(text).toMatch(/median time to recover: guard \d+ min( \d+ s)?, seed approach \d+ min/);
+    expect(text).toMatch(/offsets lost: guard 0, seed approach [1-9]\d* of/);
+    expect(AWS.compression).toBe(0);
+  });
+});
