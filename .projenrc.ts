@@ -27,6 +27,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     'esbuild@0.28.2',
     'cdk-nag@^2.37',
+    // cdk-nag 3 reads acknowledgements from aws-cdk-lib's Validations metadata; consumers run either major.
+    'cdk-nag-v3@npm:cdk-nag@^3.0.2',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     '@aws-sdk/client-kafkaconnect',

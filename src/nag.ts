@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** One acknowledged cdk-nag finding: the rule, the exact finding, and why it is acceptable. */
@@ -10,12 +10,15 @@ export interface NagAcknowledgement {
 }
 
 /**
- * Acknowledges cdk-nag findings on a resource, one finding at a time, by writing the `cdk_nag`
- * metadata that cdk-nag's `NagSuppressions` writes (with `applies_to`). The library does not
- * depend on cdk-nag at run time; consumers running `AwsSolutionsChecks` see no finding from the guard.
- *
- * cdk-nag v3's `Validations.of().acknowledge()` cannot express these findings on aws-cdk-lib
- * 2.257 (it rejects IDs such as `Resource::arn:<AWS::Partition>:...` that contain `::` twice).
+ * Acknowledges cdk-nag findings on a resource, one finding at a time, in the two forms the two
+ * cdk-nag majors read, so a consumer running either sees no finding from the guard:
+ * - v2 (`Aspects.of(app).add(new AwsSolutionsChecks())`) reads the `cdk_nag` template metadata
+ *   that its `NagSuppressions` writes (one entry per rule, `applies_to` per finding);
+ * - v3 (`Validations.of(app).addPlugins(...)`) reads the construct metadata under
+ *   `Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, keyed `Rule[Finding]`, which is what
+ *   `Validations.of(c).acknowledge()` records. We write that record directly because
+ *   `acknowledge()` rejects IDs that contain `::` twice (`Resource::arn:<AWS::Partition>:...`).
+ * The library does not depend on cdk-nag at run time.
  */
 export function acknowledgeNag(resource: CfnResource, acks: NagAcknowledgement[]): void {
   const byRule = new Map<string, NagAcknowledgement[]>();
@@ -27,6 +30,10 @@ export function acknowledgeNag(resource: CfnResource, acks: NagAcknowledgement[]
       applies_to: list.map((a) => a.finding),
     })),
   });
+  resource.node.addMetadata(
+    Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+    Object.fromEntries(acks.map((a) => [`${a.rule}[${a.finding}]`, a.reason])),
+  );
 }
 
 /**

@@ -1,20 +1,10 @@
-import { Aspects, CfnParameter, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { CfnParameter, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { newStack, quickStartProps } from './fixtures';
 import { DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
+import { NAG_MAJORS, nagFindings } from '../nag-findings';
 
-/** Every AwsSolutions error or warning cdk-nag reports on the stack (suppressed ones are not reported). */
-function findings(stack: Stack): string[] {
-  Aspects.of(stack).add(new AwsSolutionsChecks());
-  const annotations = Annotations.fromStack(stack);
-  return [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map((m) => `${/^(\S+): /.exec(String(m.entry.data))?.[1]} @ ${m.id}`);
-}
-
-describe('cdk-nag AwsSolutions', () => {
+describe.each(NAG_MAJORS)('cdk-nag %s AwsSolutions', (major) => {
   test.each([
     { case: 'quick start in a concrete environment', env: { account: '123456789012', region: 'ap-northeast-2' }, token: false, strategy: undefined },
     { case: 'environment-agnostic stack', env: {}, token: false, strategy: undefined },
@@ -29,16 +19,18 @@ describe('cdk-nag AwsSolutions', () => {
     // WHEN
     new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { ...overrides, recoveryStrategy: strategy }));
     // THEN
-    expect(findings(stack)).toEqual([]);
+    expect(nagFindings(stack, major)).toEqual([]);
   });
 
   test('without the acknowledgements the wildcard findings are real (so the test above can fail)', () => {
     // GIVEN a guard whose policy carries no acknowledgement
     const stack = newStack();
     const guard = new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
-    (guard.recoveryRole.node.defaultChild as any).cfnOptions.metadata = {};
+    const role = guard.recoveryRole.node.defaultChild as any;
+    role.cfnOptions.metadata = {};
+    role.node._metadata = role.node.metadata.filter((m: { type: string }) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     // THEN
-    expect(findings(stack)).toEqual([
+    expect(nagFindings(stack, major)).toEqual([
       'AwsSolutions-IAM5[Resource::*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector-operation/orders-cdc/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
@@ -46,19 +38,36 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 
-  test('each acknowledgement names one finding and a reason', () => {
+});
+
+describe('cdk-nag acknowledgements', () => {
+  const FINDINGS = [
+    'Resource::*',
+    'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/*',
+    'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector-operation/orders-cdc/*',
+    'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:worker-configuration/*',
+  ];
+
+  test('v3 form: one Validations record per finding, keyed Rule[Finding], each with its reason', () => {
+    const stack = newStack();
+    const guard = new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
+    const records = guard.recoveryRole.node.defaultChild!.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .map((m) => m.data as Record<string, string>);
+    expect(records).toHaveLength(1);
+    expect(Object.keys(records[0])).toEqual(FINDINGS.map((f) => `AwsSolutions-IAM5[${f}]`));
+    expect(records[0]['AwsSolutions-IAM5[Resource::*]']).toMatch(/^kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/);
+    Object.values(records[0]).forEach((reason) => expect(reason.length).toBeGreaterThan(40));
+  });
+
+  test('v2 form: the cdk_nag template metadata names each finding and a reason', () => {
     const stack = newStack();
     new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
     const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
     expect(role.Metadata.cdk_nag.rules_to_suppress).toEqual([{
       id: 'AwsSolutions-IAM5',
       reason: expect.stringMatching(/^Resource::\*: kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/),
-      applies_to: [
-        'Resource::*',
-        'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/*',
-        'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector-operation/orders-cdc/*',
-        'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:worker-configuration/*',
-      ],
+      applies_to: FINDINGS,
     }]);
   });
 });
