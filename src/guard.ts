@@ -17,6 +17,7 @@ import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
 import { DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
+import { compositeAlarmDescription, guardAlarmName } from './signals/alarm-text';
 import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
 import { OffsetCommitSignal } from './signals/offset-commit';
 import { TaskHealthSignal } from './signals/task-health';
@@ -147,7 +148,7 @@ export class DebeziumSilentFailureGuard extends Construct {
     this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
       // Named after the connector: unique per account and Region (the one-click template can be
       // deployed once per connector), and a second guard for the same connector fails to deploy.
-      compositeAlarmName: `${this.connectorName}-debezium-guard`,
+      compositeAlarmName: guardAlarmName(this.connectorName),
       alarmDescription: compositeAlarmDescription(this.connectorName, strategy),
       alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
     });
@@ -208,7 +209,9 @@ export class DebeziumSilentFailureGuard extends Construct {
 
     // A guard that cannot act must say so: e.g. AWS refusing the re-create of a deleted connector.
     this.recoveryErrorsAlarm = new cloudwatch.Alarm(this, 'RecoveryErrorsAlarm', {
-      alarmDescription: `The recovery function of the Debezium guard for connector ${this.connectorName} is failing; read its log group.`,
+      alarmName: guardAlarmName(this.connectorName, 'recovery-errors'),
+      alarmDescription: `The recovery function of the Debezium guard for connector ${this.connectorName} is failing, so the guard may not be able to act. `
+        + 'Check first: the ERROR lines in the function\'s log group (for example AWS refusing a re-create), then the guard\'s last e-mail.',
       metric: this.recoveryFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       threshold: 1,
@@ -363,11 +366,6 @@ export class DebeziumSilentFailureGuard extends Construct {
       throw new Error(`connectorName "${this.connectorName}" is already guarded by ${twin.node.path}; a connector takes exactly one DebeziumSilentFailureGuard`);
     }
   }
-}
-
-/** The composite alarm's description (the one-click template passes its strategy parameter). */
-export function compositeAlarmDescription(connectorName: string, strategy: string): string {
-  return `Debezium connector ${connectorName} may have failed silently. Guard strategy: ${strategy}. Disable this alarm's actions to pause the guard.`;
 }
 
 /** The period of an alarm's metric or expression, in seconds. */

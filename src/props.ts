@@ -117,6 +117,15 @@ export interface DebeziumSilentFailureGuardProps {
   readonly offsetCommitWindow?: Duration;
 
   /**
+   * The connector's `offset.flush.interval.ms`: how often Kafka Connect commits offsets.
+   *
+   * Used only to warn (`cdk-debezium-guard:ShortOffsetCommitWindow`) when the offset-commit
+   * window is shorter than 3 flush intervals, where a healthy connector can miss a whole window.
+   * @default Duration.seconds(60) (Kafka Connect's default)
+   */
+  readonly offsetFlushInterval?: Duration;
+
+  /**
    * Tuning of the offset-commit alarm (its evaluation periods default to `offsetCommitWindow / period`).
    * @default - 1-minute periods over `offsetCommitWindow`, all breaching, missing data breaching
    */

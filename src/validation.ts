@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { parseConnectorArn } from './connector-arn';
 import { AlarmTuning, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
+import { DEFAULT_EVALUATION_PERIODS, DEFAULT_OFFSET_COMMIT_WINDOW, offsetCommitEvaluationPeriods } from './signals/alarm-options';
 
 /** Warning IDs (stable: consumers acknowledge them by ID). */
 export const WARNING = {
@@ -55,21 +56,27 @@ export function validateProps(scope: Construct, props: DebeziumSilentFailureGuar
   }
 
   positive(problems, 'offsetCommitWindow', props.offsetCommitWindow);
+  positive(problems, 'offsetFlushInterval', props.offsetFlushInterval);
   if (props.offsetCommitWindow && props.offsetCommitAlarm?.evaluationPeriods !== undefined) {
     problems.push('offsetCommitWindow and offsetCommitAlarm.evaluationPeriods both set the offset-commit window; set only one');
   }
   const offsetPeriod = props.offsetCommitAlarm?.period ?? Duration.minutes(1);
-  if (props.offsetCommitWindow && !props.offsetCommitWindow.isUnresolved() && !offsetPeriod.isUnresolved()) {
-    const window = props.offsetCommitWindow.toSeconds();
+  const offsetWindow = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
+  if (props.offsetCommitAlarm?.evaluationPeriods === undefined && !offsetWindow.isUnresolved() && !offsetPeriod.isUnresolved()) {
+    const window = offsetWindow.toSeconds();
     const period = offsetPeriod.toSeconds();
     if (window > 0 && period > 0 && window % period !== 0) {
-      problems.push(`offsetCommitWindow must be a whole number of offsetCommitAlarm.period (${period} s), got ${window} s`);
+      problems.push(props.offsetCommitWindow
+        ? `offsetCommitWindow must be a whole number of offsetCommitAlarm.period (${period} s), got ${window} s`
+        : `offsetCommitAlarm.period (${period} s) must divide the default offsetCommitWindow (${window} s); set offsetCommitWindow to a multiple of the period, or choose a period that divides ${window} s`);
     }
   }
-  tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm);
-  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm);
-  tuning(problems, 'connectedAlarm', props.connectedAlarm);
-  tuning(problems, 'lagAlarm', props.lagAlarm);
+  const resolvable = !offsetWindow.isUnresolved() && !offsetPeriod.isUnresolved();
+  tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm,
+    resolvable ? offsetCommitEvaluationPeriods(props.offsetCommitWindow, props.offsetCommitAlarm) : undefined, 'offsetCommitWindow / period');
+  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm, DEFAULT_EVALUATION_PERIODS.taskHealth, 'the default');
+  tuning(problems, 'connectedAlarm', props.connectedAlarm, DEFAULT_EVALUATION_PERIODS.connected, 'the default');
+  tuning(problems, 'lagAlarm', props.lagAlarm, DEFAULT_EVALUATION_PERIODS.lag, 'the default');
   if (props.connectedAlarm && !props.connectedMetric) {
     problems.push('connectedAlarm is set but connectedMetric is not; pass connectedMetric or remove connectedAlarm');
   }
@@ -116,13 +123,22 @@ export function validateProps(scope: Construct, props: DebeziumSilentFailureGuar
 
 function warn(scope: Construct, props: DebeziumSilentFailureGuardProps): void {
   const annotations = Annotations.of(scope);
-  const window = props.offsetCommitWindow
-    ?? (props.offsetCommitAlarm?.evaluationPeriods !== undefined
-      ? Duration.seconds((props.offsetCommitAlarm.period ?? Duration.minutes(1)).toSeconds() * props.offsetCommitAlarm.evaluationPeriods)
-      : undefined);
-  if (window && !window.isUnresolved() && window.toSeconds() < 180) {
-    annotations.addWarningV2(WARNING.SHORT_OFFSET_WINDOW,
-      `offsetCommitWindow is ${window.toSeconds()} s: Kafka Connect commits offsets every offset.flush.interval.ms (60 s by default), so a window under 3 minutes alarms on healthy connectors between two commits`);
+  // The window a healthy connector must commit within: a datapointsToAlarm below the evaluation
+  // periods shortens it (2 of 5 alarms on any 2 silent periods).
+  const offsetTuning = props.offsetCommitAlarm;
+  const period = offsetTuning?.period ?? Duration.minutes(1);
+  const window = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
+  const flush = props.offsetFlushInterval ?? Duration.seconds(60);
+  if (!period.isUnresolved() && !window.isUnresolved() && !flush.isUnresolved()) {
+    const evaluationPeriods = offsetCommitEvaluationPeriods(props.offsetCommitWindow, offsetTuning);
+    const datapoints = Math.min(offsetTuning?.datapointsToAlarm ?? evaluationPeriods, evaluationPeriods);
+    const effective = period.toSeconds() * datapoints;
+    const minimum = Math.max(180, 3 * flush.toSeconds());
+    if (effective < minimum) {
+      const how = datapoints < evaluationPeriods ? ` (offsetCommitAlarm.datapointsToAlarm ${datapoints} of ${evaluationPeriods} periods of ${period.toSeconds()} s)` : '';
+      annotations.addWarningV2(WARNING.SHORT_OFFSET_WINDOW,
+        `offsetCommitWindow is ${effective} s${how}: Kafka Connect commits offsets every offset.flush.interval.ms (offsetFlushInterval, ${flush.toSeconds()} s${props.offsetFlushInterval ? '' : ' by default'}), so a window under ${minimum} s (3 minutes, or 3 flush intervals if longer) alarms on healthy connectors between two commits`);
+    }
   }
   if (props.recoveryStrategy === RecoveryStrategy.NOTIFY_ONLY) {
     annotations.addWarningV2(WARNING.NOTIFY_ONLY, 'recoveryStrategy is NOTIFY_ONLY: the guard notifies but never restarts or re-creates the connector');
@@ -147,7 +163,14 @@ function warn(scope: Construct, props: DebeziumSilentFailureGuardProps): void {
   }
 }
 
-function tuning(problems: string[], prop: string, t: AlarmTuning | undefined): void {
+/**
+ * Checks one alarm's tuning. `defaultEvaluationPeriods` is what the signal uses when
+ * `evaluationPeriods` is not set (undefined when it cannot be known at synth time), so that a
+ * `datapointsToAlarm` above it is caught here and not by CloudFormation at deploy time.
+ */
+function tuning(
+  problems: string[], prop: string, t: AlarmTuning | undefined, defaultEvaluationPeriods: number | undefined, defaultFrom: string,
+): void {
   if (!t) {
     return;
   }
@@ -159,8 +182,15 @@ function tuning(problems: string[], prop: string, t: AlarmTuning | undefined): v
   }
   positiveInteger(problems, `${prop}.evaluationPeriods`, t.evaluationPeriods);
   positiveInteger(problems, `${prop}.datapointsToAlarm`, t.datapointsToAlarm);
-  if (t.evaluationPeriods !== undefined && t.datapointsToAlarm !== undefined && t.datapointsToAlarm > t.evaluationPeriods) {
-    problems.push(`${prop}.evaluationPeriods (${t.evaluationPeriods}) must be at least ${prop}.datapointsToAlarm (${t.datapointsToAlarm})`);
+  if (t.datapointsToAlarm === undefined || Token.isUnresolved(t.datapointsToAlarm)) {
+    return;
+  }
+  if (t.evaluationPeriods !== undefined) {
+    if (!Token.isUnresolved(t.evaluationPeriods) && t.datapointsToAlarm > t.evaluationPeriods) {
+      problems.push(`${prop}.evaluationPeriods (${t.evaluationPeriods}) must be at least ${prop}.datapointsToAlarm (${t.datapointsToAlarm})`);
+    }
+  } else if (defaultEvaluationPeriods !== undefined && t.datapointsToAlarm > defaultEvaluationPeriods) {
+    problems.push(`${prop}.datapointsToAlarm (${t.datapointsToAlarm}) must be at most its evaluation periods (${defaultEvaluationPeriods}, ${defaultFrom}); set ${prop}.evaluationPeriods to at least ${t.datapointsToAlarm} or lower datapointsToAlarm`);
   }
 }
 

@@ -2,6 +2,25 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { AlarmTuning } from '../props';
 
+/** The evaluation periods each signal defaults to (documented on `AlarmTuning.evaluationPeriods`). */
+export const DEFAULT_EVALUATION_PERIODS = { taskHealth: 3, connected: 2, lag: 5 } as const;
+
+/** The offset-commit window when neither `offsetCommitWindow` nor `offsetCommitAlarm.evaluationPeriods` is set. */
+export const DEFAULT_OFFSET_COMMIT_WINDOW = Duration.minutes(5);
+
+/**
+ * The offset-commit alarm's evaluation periods: its own `evaluationPeriods` when set, else the
+ * window (`offsetCommitWindow`, 5 minutes by default) in periods. Setting only the period keeps
+ * the window, so `{ period: 10 s }` means 30 periods, not 5.
+ */
+export function offsetCommitEvaluationPeriods(window: Duration | undefined, tuning: AlarmTuning | undefined): number {
+  if (tuning?.evaluationPeriods !== undefined) {
+    return tuning.evaluationPeriods;
+  }
+  const period = tuning?.period ?? Duration.minutes(1);
+  return Math.max(1, Math.round((window ?? DEFAULT_OFFSET_COMMIT_WINDOW).toSeconds() / period.toSeconds()));
+}
+
 /** An `AlarmTuning` with every default filled in. */
 export interface ResolvedTuning {
   readonly period: Duration;

@@ -1,7 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
-import { resolveTuning } from './alarm-options';
+import { DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
+import { guardAlarmName } from './alarm-text';
 
 /**
  * The caller's metric with the tuning's period applied. A plain `IMetric` has no `with()`, so a
@@ -16,9 +17,14 @@ function withPeriod(metric: cloudwatch.IMetric, tuning: AlarmTuning | undefined)
 
 /** Alarm on Debezium's `Connected` metric: below 1 means the connector lost its source database. */
 export function connectedAlarm(scope: Construct, connectorName: string, metric: cloudwatch.IMetric, tuning?: AlarmTuning): cloudwatch.Alarm {
-  const t = resolveTuning(tuning, { evaluationPeriods: 2, treatMissingData: cloudwatch.TreatMissingData.BREACHING });
+  const t = resolveTuning(tuning, {
+    evaluationPeriods: DEFAULT_EVALUATION_PERIODS.connected,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
   return new cloudwatch.Alarm(scope, 'ConnectedAlarm', {
-    alarmDescription: `Debezium connector ${connectorName}: not connected to the source database (Connected < 1).`,
+    alarmName: guardAlarmName(connectorName, 'connected'),
+    alarmDescription: `Debezium connector ${connectorName}: not connected to the source database (Connected < 1). `
+      + 'Check first: the network path from MSK Connect to the database (NAT gateway or firewall idle timeouts, security groups), then the database credentials.',
     metric: withPeriod(metric, tuning),
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: 1,
@@ -32,9 +38,14 @@ export function connectedAlarm(scope: Construct, connectorName: string, metric: 
 export function lagAlarm(
   scope: Construct, connectorName: string, metric: cloudwatch.IMetric, thresholdMs: number, tuning?: AlarmTuning,
 ): cloudwatch.Alarm {
-  const t = resolveTuning(tuning, { evaluationPeriods: 5, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+  const t = resolveTuning(tuning, {
+    evaluationPeriods: DEFAULT_EVALUATION_PERIODS.lag,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
   return new cloudwatch.Alarm(scope, 'LagAlarm', {
-    alarmDescription: `Debezium connector ${connectorName}: lag above ${thresholdMs} ms.`,
+    alarmName: guardAlarmName(connectorName, 'lag'),
+    alarmDescription: `Debezium connector ${connectorName}: lag above ${thresholdMs} ms. `
+      + 'Check first: write load on the source database, then the task throughput (AWS/KafkaConnect SourceRecordPollRate, SourceRecordWriteRate).',
     metric: withPeriod(metric, tuning),
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     threshold: thresholdMs,

@@ -3,7 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
-import { resolveTuning } from './alarm-options';
+import { offsetCommitEvaluationPeriods, resolveTuning } from './alarm-options';
+import { guardAlarmName } from './alarm-text';
 import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
 
 export interface OffsetCommitSignalProps {
@@ -27,9 +28,10 @@ export class OffsetCommitSignal extends Construct {
 
   constructor(scope: Construct, id: string, props: OffsetCommitSignalProps) {
     super(scope, id);
-    const period = props.tuning?.period ?? Duration.minutes(1);
-    const windowPeriods = props.window ? Math.max(1, Math.round(props.window.toSeconds() / period.toSeconds())) : 5;
-    const tuning = resolveTuning(props.tuning, { evaluationPeriods: windowPeriods, treatMissingData: cloudwatch.TreatMissingData.BREACHING });
+    const tuning = resolveTuning(props.tuning, {
+      evaluationPeriods: offsetCommitEvaluationPeriods(props.window, props.tuning),
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
 
     this.metricFilter = new logs.MetricFilter(this, 'MetricFilter', {
       logGroup: props.logGroup,
@@ -46,7 +48,9 @@ export class OffsetCommitSignal extends Construct {
       label: 'Offset commits',
     });
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription: `Debezium connector ${props.connectorName}: no successful offset commit in the worker logs for ${tuning.evaluationPeriods} x ${tuning.period.toHumanString()}.`,
+      alarmName: guardAlarmName(props.connectorName, 'offset-commits'),
+      alarmDescription: `Debezium connector ${props.connectorName}: no successful offset commit in the worker logs for ${tuning.evaluationPeriods} x ${tuning.period.toHumanString()}. `
+        + 'Check first: ERROR lines in the worker log group, then the connection to the source database; a database with no writes needs Debezium heartbeats (heartbeat.interval.ms).',
       metric: new cloudwatch.MathExpression({
         expression: 'FILL(commits, 0)',
         usingMetrics: { commits: this.commits },

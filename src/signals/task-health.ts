@@ -1,7 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
-import { resolveTuning } from './alarm-options';
+import { DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
+import { guardAlarmName } from './alarm-text';
 
 export interface TaskHealthSignalProps {
   readonly connectorName: string;
@@ -22,7 +23,10 @@ export class TaskHealthSignal extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskHealthSignalProps) {
     super(scope, id);
-    const tuning = resolveTuning(props.tuning, { evaluationPeriods: 3, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+    const tuning = resolveTuning(props.tuning, {
+      evaluationPeriods: DEFAULT_EVALUATION_PERIODS.taskHealth,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const metric = (metricName: string, statistic: string, label: string) => new cloudwatch.Metric({
       namespace: 'AWS/KafkaConnect',
       metricName,
@@ -40,14 +44,18 @@ export class TaskHealthSignal extends Construct {
     };
     this.erroredTasksAlarm = new cloudwatch.Alarm(this, 'ErroredTasksAlarm', {
       ...common,
-      alarmDescription: `Debezium connector ${props.connectorName}: at least one task is in error (AWS/KafkaConnect ErroredTaskCount > 0).`,
+      alarmName: guardAlarmName(props.connectorName, 'errored-tasks'),
+      alarmDescription: `Debezium connector ${props.connectorName}: at least one task is in error (AWS/KafkaConnect ErroredTaskCount > 0). `
+        + 'Check first: the worker log group for "Task threw an uncaught and unrecoverable exception" and the stack trace after it.',
       metric: this.erroredTasks,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       threshold: 0,
     });
     this.runningTasksAlarm = new cloudwatch.Alarm(this, 'RunningTasksAlarm', {
       ...common,
-      alarmDescription: `Debezium connector ${props.connectorName}: fewer than ${props.expectedRunningTasks} running task(s) (AWS/KafkaConnect RunningTaskCount).`,
+      alarmName: guardAlarmName(props.connectorName, 'running-tasks'),
+      alarmDescription: `Debezium connector ${props.connectorName}: fewer than ${props.expectedRunningTasks} running task(s) (AWS/KafkaConnect RunningTaskCount). `
+        + 'Check first: the connector state and worker count in the MSK Connect console (DescribeConnector), then the worker log group.',
       metric: this.runningTasks,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: props.expectedRunningTasks,

@@ -27,6 +27,33 @@ describe('deterministic synthesis', () => {
     expect(JSON.stringify(synth({}, true))).toEqual(JSON.stringify(synth({}, true)));
   });
 
+  test('the written template and asset are byte-identical across output directories and days', () => {
+    // GIVEN two apps writing to different directories, the second on another day
+    const written = (day: string) => {
+      jest.useFakeTimers({ now: new Date(day), doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+      try {
+        const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), `guard-${day}-`)) });
+        const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region: REGION } });
+        new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
+        const outdir = app.synth().directory;
+        const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.'));
+        return {
+          template: fs.readFileSync(path.join(outdir, 'TestStack.template.json')),
+          assets: assets.map((a) => [a, fs.readFileSync(path.join(outdir, a, 'index.js')).toString('base64').length]),
+        };
+      } finally {
+        jest.useRealTimers();
+      }
+    };
+    // WHEN
+    const first = written('2026-12-01');
+    const second = written('2031-06-15');
+    // THEN
+    expect(first.assets).toHaveLength(1);
+    expect(second.template.equals(first.template)).toBe(true);
+    expect(second.assets).toEqual(first.assets);
+  });
+
   test('no output depends on the feature flags a consumer may set', () => {
     // GIVEN every currently recommended flag (what `cdk init` writes), against none at all
     const withFlags = synth({ ...cxapi.CURRENTLY_RECOMMENDED_FLAGS }, true);

@@ -73,6 +73,15 @@ describe('signals', () => {
     });
   });
 
+  test('setting only the period keeps the default 5-minute window', () => {
+    const { template } = quickStart({ offsetCommitAlarm: { period: Duration.seconds(30) } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'commits', MetricStat: Match.objectLike({ Period: 30 }) })]),
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+    });
+  });
+
   test('task health alarms on AWS/KafkaConnect for the connector name', () => {
     const { template } = quickStart({ expectedRunningTasks: 2 });
     const metric = (name: string, stat: string, label: string) => [{
@@ -97,6 +106,30 @@ describe('signals', () => {
       DatapointsToAlarm: 3,
       TreatMissingData: 'notBreaching',
     });
+  });
+
+  test('every alarm is named after the connector and its signal, and says what to check first', () => {
+    // GIVEN every signal
+    const connected = new cloudwatch.Metric({ namespace: 'Debezium/JMX', metricName: 'Connected' });
+    const lag = new cloudwatch.Metric({ namespace: 'Debezium/JMX', metricName: 'MilliSecondsBehindSource' });
+    // WHEN
+    const { template } = quickStart({ connectedMetric: connected, lagMetric: lag });
+    // THEN
+    const alarms = Object.values({ ...template.findResources('AWS::CloudWatch::Alarm'), ...template.findResources('AWS::CloudWatch::CompositeAlarm') })
+      .map((r: any) => r.Properties);
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual([
+      'orders-cdc-debezium-guard',
+      'orders-cdc-debezium-guard-connected',
+      'orders-cdc-debezium-guard-errored-tasks',
+      'orders-cdc-debezium-guard-lag',
+      'orders-cdc-debezium-guard-offset-commits',
+      'orders-cdc-debezium-guard-recovery-errors',
+      'orders-cdc-debezium-guard-running-tasks',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmDescription).toContain('orders-cdc');
+      expect(alarm.AlarmDescription).toMatch(/ Check first: [^.]+/);
+    }
   });
 
   test('Connected and lag alarms exist only with their metrics, tuned as given', () => {

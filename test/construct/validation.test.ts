@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -59,6 +59,36 @@ describe('rejected props name the prop, the value and the fix', () => {
       message: 'taskHealthAlarm.evaluationPeriods (2) must be at least taskHealthAlarm.datapointsToAlarm (3)',
     },
     {
+      case: 'period that does not divide the default window',
+      props: { offsetCommitAlarm: { period: Duration.minutes(2) } },
+      message: 'offsetCommitAlarm.period (120 s) must divide the default offsetCommitWindow (300 s); set offsetCommitWindow to a multiple of the period, or choose a period that divides 300 s',
+    },
+    {
+      case: 'datapoints to alarm above the offset window\'s default periods',
+      props: { offsetCommitAlarm: { datapointsToAlarm: 10 } },
+      message: 'offsetCommitAlarm.datapointsToAlarm (10) must be at most its evaluation periods (5, offsetCommitWindow / period); set offsetCommitAlarm.evaluationPeriods to at least 10 or lower datapointsToAlarm',
+    },
+    {
+      case: 'datapoints to alarm above the periods of a given window',
+      props: { offsetCommitWindow: Duration.minutes(3), offsetCommitAlarm: { datapointsToAlarm: 5 } },
+      message: 'offsetCommitAlarm.datapointsToAlarm (5) must be at most its evaluation periods (3, offsetCommitWindow / period); set offsetCommitAlarm.evaluationPeriods to at least 5 or lower datapointsToAlarm',
+    },
+    {
+      case: 'datapoints to alarm above task health\'s default periods',
+      props: { taskHealthAlarm: { datapointsToAlarm: 4 } },
+      message: 'taskHealthAlarm.datapointsToAlarm (4) must be at most its evaluation periods (3, the default); set taskHealthAlarm.evaluationPeriods to at least 4 or lower datapointsToAlarm',
+    },
+    ...(['lagThreshold', 'recoveryBudgetWindow', 'recoveryVerificationPeriod', 'operationTimeout'] as const).map((prop) => ({
+      case: `non-positive ${prop}`,
+      props: { [prop]: Duration.minutes(0), ...(prop === 'lagThreshold' ? { lagMetric: new cloudwatch.Metric({ namespace: 'Debezium', metricName: 'MilliSecondsBehindSource' }) } : {}) },
+      message: `${prop} must be positive, got 0 minutes`,
+    })),
+    {
+      case: 'non-positive flush interval',
+      props: { offsetFlushInterval: Duration.seconds(0) },
+      message: 'offsetFlushInterval must be positive, got 0 seconds',
+    },
+    {
       case: 'invalid alarm period',
       props: { taskHealthAlarm: { period: Duration.seconds(45) } },
       message: 'taskHealthAlarm.period must be 10 s, 30 s or a multiple of 60 s, got 45 s',
@@ -114,13 +144,13 @@ describe('rejected props name the prop, the value and the fix', () => {
       message: 'dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName',
     },
   ])('$case', ({ props, message }) => {
-    expect(build(props as Partial<DebeziumSilentFailureGuardProps>)).toThrow(PREFIX + message);
+    expect(build(props as Partial<DebeziumSilentFailureGuardProps>)).toThrow(new Error(PREFIX + message));
   });
 
   test('ARN from another region or account than the stack', () => {
-    expect(build({}, { account: '210987654321', region: 'us-east-1' })).toThrow(
+    expect(build({}, { account: '210987654321', region: 'us-east-1' })).toThrow(new Error(
       PREFIX + 'connectorArn is in region ap-northeast-2 but the stack deploys to us-east-1; deploy the guard in the connector\'s region\n'
-      + '- connectorArn is in account 123456789012 but the stack deploys to 210987654321; deploy the guard in the connector\'s account');
+      + '- connectorArn is in account 123456789012 but the stack deploys to 210987654321; deploy the guard in the connector\'s account'));
   });
 
   test('an environment-agnostic stack accepts an ARN from any region', () => {
@@ -131,22 +161,25 @@ describe('rejected props name the prop, the value and the fix', () => {
     const stack = newStack();
     const topic = sns.Topic.fromTopicArn(stack, 'T', `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`);
     const key = new kms.Key(stack, 'K');
-    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { topic, topicEncryptionKey: key }))).toThrow(
-      PREFIX + 'topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop');
+    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { topic, topicEncryptionKey: key }))).toThrow(new Error(
+      PREFIX + 'topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop'));
   });
 
   test('every problem is reported at once', () => {
-    expect(build({ recoveryBudget: 0, expectedRunningTasks: -1, alertEmails: ['x'] })).toThrow(
-      PREFIX + 'expectedRunningTasks must be a positive integer, got -1\n- recoveryBudget must be a positive integer, got 0\n- alertEmails must hold e-mail addresses, got "x"');
+    expect(build({ recoveryBudget: 0, expectedRunningTasks: -1, alertEmails: ['x'] })).toThrow(new Error(
+      PREFIX + 'expectedRunningTasks must be a positive integer, got -1\n- recoveryBudget must be a positive integer, got 0\n- alertEmails must hold e-mail addresses, got "x"'));
   });
 });
 
 describe('tokens', () => {
-  test('a token ARN requires connectorName', () => {
+  test.each([
+    { case: 'a parameter', arn: (stack: Stack) => new CfnParameter(stack, 'ConnectorArn').valueAsString },
+    { case: 'a resource attribute', arn: (stack: Stack) => new CfnResource(stack, 'Connector', { type: 'AWS::KafkaConnect::Connector' }).getAtt('ConnectorArn').toString() },
+  ])('a token ARN ($case) requires connectorName', ({ arn: tokenArn }) => {
     const stack = newStack();
-    const arn = new CfnParameter(stack, 'ConnectorArn').valueAsString;
-    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: arn }))).toThrow(
-      PREFIX + 'connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time');
+    const arn = tokenArn(stack);
+    expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: arn }))).toThrow(new Error(
+      PREFIX + 'connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time'));
   });
 
   test('a token ARN with a token name synthesizes, using the name everywhere', () => {
@@ -197,8 +230,8 @@ describe('several guards', () => {
   test('a second guard for the same connector name in one stack is an error', () => {
     const stack = newStack();
     new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
-    expect(() => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard2', quickStartProps(stack))).toThrow(
-      'connectorName "orders-cdc" is already guarded by TestStack/OrdersCdcGuard; a connector takes exactly one DebeziumSilentFailureGuard');
+    expect(() => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard2', quickStartProps(stack))).toThrow(new Error(
+      'connectorName "orders-cdc" is already guarded by TestStack/OrdersCdcGuard; a connector takes exactly one DebeziumSilentFailureGuard'));
   });
 
   test('the same connector in two stacks is allowed (e.g. two environments)', () => {
@@ -223,6 +256,18 @@ describe('warnings for risky but legal choices', () => {
 
   test.each([
     { case: 'offset window under 3 minutes', props: { offsetCommitWindow: Duration.minutes(2) }, id: 'cdk-debezium-guard:ShortOffsetCommitWindow', text: 'offsetCommitWindow is 120 s' },
+    {
+      case: 'window under 3 flush intervals',
+      props: { offsetFlushInterval: Duration.minutes(2) },
+      id: 'cdk-debezium-guard:ShortOffsetCommitWindow',
+      text: 'offsetCommitWindow is 300 s: Kafka Connect commits offsets every offset.flush.interval.ms (offsetFlushInterval, 120 s), so a window under 360 s',
+    },
+    {
+      case: 'datapoints to alarm that shorten the window',
+      props: { offsetCommitAlarm: { datapointsToAlarm: 2 } },
+      id: 'cdk-debezium-guard:ShortOffsetCommitWindow',
+      text: 'offsetCommitWindow is 120 s (offsetCommitAlarm.datapointsToAlarm 2 of 5 periods of 60 s)',
+    },
     { case: 'notify-only', props: { recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY }, id: 'cdk-debezium-guard:NotifyOnly', text: 'never restarts or re-creates' },
     { case: 'offset reset allowed', props: { allowOffsetReset: true }, id: 'cdk-debezium-guard:OffsetResetAllowed', text: 'may start from no committed offsets' },
     {

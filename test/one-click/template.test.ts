@@ -97,7 +97,20 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
     expect(fn.Properties.Environment.Variables.GUARD_STRATEGY).toEqual({ Ref: 'RecoveryStrategy' });
     const composite = resources.find((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm')!;
     expect(evaluate(composite.Properties.AlarmDescription, { ...SAMPLE, RecoveryStrategy: 'NOTIFY_ONLY' }))
-      .toBe('Debezium connector orders-cdc may have failed silently. Guard strategy: NOTIFY_ONLY. Disable this alarm\'s actions to pause the guard.');
+      .toBe('Debezium connector orders-cdc may have failed silently. Check first: which of its orders-cdc-debezium-guard-* alarms is in ALARM, '
+        + 'and the guard\'s last e-mail. Guard strategy: NOTIFY_ONLY. Disable this alarm\'s actions to pause the guard.');
+  });
+
+  test('every alarm is named after the connector from the ARN parameter', () => {
+    const names = resources.filter((r) => r.Type.startsWith('AWS::CloudWatch::'))
+      .map((r) => evaluate(r.Properties.AlarmName, SAMPLE)).sort();
+    expect(names).toEqual([
+      'orders-cdc-debezium-guard',
+      'orders-cdc-debezium-guard-errored-tasks',
+      'orders-cdc-debezium-guard-offset-commits',
+      'orders-cdc-debezium-guard-recovery-errors',
+      'orders-cdc-debezium-guard-running-tasks',
+    ]);
   });
 
   test.each([
