@@ -168,6 +168,7 @@ export class DebeziumSilentFailureGuard extends Construct {
       retention: props.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const mayRestart = strategy !== RecoveryStrategy.NOTIFY_ONLY;
     const mayRecreate = strategy === RecoveryStrategy.RESTART_THEN_RECREATE || strategy === RecoveryStrategy.RECREATE;
     this.recoveryRole = new iam.Role(this, 'RecoveryRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -179,6 +180,7 @@ export class DebeziumSilentFailureGuard extends Construct {
           statements: recoveryStatements(this, {
             connectorName: this.connectorName,
             serviceExecutionRole: props.serviceExecutionRole,
+            mayRestart,
             mayRecreate,
             configBucketName: props.configBucket.bucketName,
             configKey: props.configKey,
@@ -192,7 +194,7 @@ export class DebeziumSilentFailureGuard extends Construct {
         }),
       },
     });
-    this.acknowledgeWildcards(mayRecreate);
+    this.acknowledgeWildcards(mayRestart, mayRecreate);
     this.recoveryFunction = new lambda.Function(this, 'RecoveryFunction', {
       description: `Recovers Debezium connector ${this.connectorName} on MSK Connect (cdk-debezium-guard)`,
       runtime: props.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
@@ -305,7 +307,7 @@ export class DebeziumSilentFailureGuard extends Construct {
   }
 
   /** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
-  private acknowledgeWildcards(mayRecreate: boolean): void {
+  private acknowledgeWildcards(mayRestart: boolean, mayRecreate: boolean): void {
     const arn = (resource: string) => nagText(this, kafkaConnectArn(this, resource));
     const acks: NagAcknowledgement[] = [
       {
@@ -315,11 +317,11 @@ export class DebeziumSilentFailureGuard extends Construct {
           ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
           : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
       },
-      {
+      ...(mayRestart || mayRecreate ? [{
         rule: 'AwsSolutions-IAM5',
         finding: `Resource::${arn(`connector/${this.connectorName}/*`)}`,
         reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
-      },
+      }] : []),
       {
         rule: 'AwsSolutions-IAM5',
         finding: `Resource::${arn(`connector-operation/${this.connectorName}/*`)}`,

@@ -105,6 +105,10 @@ export class OneClickStack extends Stack {
         Fn.conditionEquals(strategy.valueAsString, RecoveryStrategy.RECREATE)),
     });
     onlyIf(this.guard.recoveryRole, mayRecreate, ...RECREATE_STATEMENTS);
+    const mayRestart = new CfnCondition(this, 'StrategyMayRestart', {
+      expression: Fn.conditionNot(Fn.conditionEquals(strategy.valueAsString, RecoveryStrategy.NOTIFY_ONLY)),
+    });
+    onlyIf(this.guard.recoveryRole, mayRestart, 'RestartConnector');
     // kms:Decrypt on the config key only when one is given: an empty Resource would be a malformed policy.
     const decryptConfig = new CfnCondition(this, 'StrategyMayRecreateAndConfigKeyGiven', {
       expression: Fn.conditionAnd(mayRecreate, Fn.conditionNot(Fn.conditionEquals(configKeyArn.valueAsString, ''))),

@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 export interface RecoveryPermissionsProps {
   readonly connectorName: string;
   readonly serviceExecutionRole: iam.IRole;
+  /** False for notify-only: no kafkaconnect:RestartConnector. */
+  readonly mayRestart: boolean;
   /** False for restart-only and notify-only: no delete, create, PassRole or config read at all. */
   readonly mayRecreate: boolean;
   readonly configBucketName: string;
@@ -80,9 +82,11 @@ export function recoveryStatements(scope: Construct, props: RecoveryPermissionsP
 }
 
 /**
- * The MSK Connect side of the recovery function's policy: read and restart the one connector
- * (by name, so the statement survives a recreate's new ARN), and, only when the strategy may
- * re-create, delete/create it and pass its one service execution role.
+ * The MSK Connect side of the recovery function's policy: list connectors (the function reads the
+ * connector's state from its listing, never with DescribeConnector), follow restart operations,
+ * restart the one connector unless the strategy is notify-only (by name, so the statement survives
+ * a recreate's new ARN), and, only when the strategy may re-create, delete/create it and pass its
+ * one service execution role.
  */
 function connectorStatements(scope: Construct, props: RecoveryPermissionsProps): iam.PolicyStatement[] {
   const arn = (resource: string) => kafkaConnectArn(scope, resource);
@@ -94,12 +98,13 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
       actions: ['kafkaconnect:ListConnectors'],
       resources: ['*'],
     }),
-    new iam.PolicyStatement({
+    ...(props.mayRestart ? [new iam.PolicyStatement({
       sid: 'RestartConnector',
-      actions: ['kafkaconnect:DescribeConnector', 'kafkaconnect:RestartConnector'],
+      actions: ['kafkaconnect:RestartConnector'],
       resources: [connector],
-    }),
+    })] : []),
     new iam.PolicyStatement({
+      // Also under notify-only: a restart started before a switch to notify-only is still followed.
       sid: 'FollowConnectorOperations',
       actions: ['kafkaconnect:DescribeConnectorOperation'],
       resources: [arn(`connector-operation/${props.connectorName}/*`)],

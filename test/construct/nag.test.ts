@@ -10,6 +10,7 @@ describe.each(NAG_MAJORS)('cdk-nag %s AwsSolutions', (major) => {
     { case: 'environment-agnostic stack', env: {}, token: false, strategy: undefined },
     { case: 'connector ARN and name from parameters', env: {}, token: true, strategy: undefined },
     { case: 'restart-only strategy', env: { account: '123456789012', region: 'ap-northeast-2' }, token: false, strategy: RecoveryStrategy.RESTART_ONLY },
+    { case: 'notify-only strategy', env: { account: '123456789012', region: 'ap-northeast-2' }, token: false, strategy: RecoveryStrategy.NOTIFY_ONLY },
   ])('$case: nothing unacknowledged', ({ env, token, strategy }) => {
     // GIVEN
     const stack = newStack(env);

@@ -2380,6 +2380,9 @@ describe('invariants', () => {
     'notify-only never starts a step (only a recreate already in flight continues)': ({ input, decision }) =>
       input.settings.strategy === 'NOTIFY_ONLY' && ['IDLE', 'ESCALATED'].includes(input.record.phase)
       && !['NONE', 'LOAD_CONFIG', 'CREATE'].includes(decision.action.kind),
+    // The role of a notify-only guard holds no kafkaconnect:RestartConnector (permissions.ts).
+    'notify-only never restarts, in any phase, on any trigger': ({ input, decision }) =>
+      input.settings.strategy === 'NOTIFY_ONLY' && decision.action.kind === 'RESTART',
     'in maintenance no restart or delete starts without an operator (a recreate in flight finishes, an owed create too)': ({ input, decision }) =>
       !input.observation.alarm.actionsEnabled && input.trigger !== 'MANUAL_RECOVER'
       && ['IDLE', 'ESCALATED', 'RESTARTING', 'VERIFYING'].includes(input.record.phase) && !['NONE', 'LOAD_CONFIG', 'CREATE'].includes(decision.action.kind),
