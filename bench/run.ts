@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const runs = Array.from({ length: n === 30 ? 3 : 5 }, () => synthMs(n));
     const resources = runs[0].resources;
     perGuard.push(resources / n);
-    out(`${String(n).padStart(2)} guard(s): ${stats(runs.map((r) => r.ms))} ms; ${resources} resources (${(resources / n).toFixed(0)} per guard)`);
+    out(`${String(n).padStart(2)} guard(s), ${runs.length} runs: ${stats(runs.map((r) => r.ms))} ms; ${resources} resources (${(resources / n).toFixed(0)} per guard)`);
   }
   const resourcesPerGuard = Math.max(...perGuard);
   out(`most guards per stack under CloudFormation's 500-resource limit: ${Math.floor(500 / resourcesPerGuard)} (quick start; each optional alarm, rule or dashboard adds one;`

@@ -7,10 +7,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CdcGuardsStack } from '../../examples/two-connectors/stack';
 
-/** What the README recommends: mask the bundled function's asset hash. */
-function masked(template: Template): unknown {
-  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}\.zip/g, 'ASSET.zip'));
-}
+// What the README recommends, verbatim: mask the bundled function's asset hash.
+expect.addSnapshotSerializer({
+  test: (val) => typeof val === 'string' && /[0-9a-f]{64}\.zip/.test(val),
+  serialize: (val) => JSON.stringify(val.replace(/[0-9a-f]{64}\.zip/g, 'ASSET.zip')),
+});
 
 describe('example: two connectors in one stack', () => {
   const app = new App();
@@ -30,6 +31,8 @@ describe('example: two connectors in one stack', () => {
   });
 
   test('snapshot, with the asset hash masked', () => {
-    expect(masked(template)).toMatchSnapshot();
+    // The README's serializer is all a consumer needs: the asset's .zip key is the only hash in the template.
+    expect(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}\.zip/g, '')).not.toMatch(/[0-9a-f]{64}/);
+    expect(template.toJSON()).toMatchSnapshot();
   });
 });

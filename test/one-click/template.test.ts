@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as YAML from 'yaml';
 import { DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
 import { oneClickTemplate, TEMPLATE_FILE } from '../../src/one-click/generate';
 import { OneClickStack, PACKAGED_CODE_PATH } from '../../src/one-click/one-click-stack';
@@ -153,6 +154,17 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
     expect(Buffer.byteLength(text)).toBeLessThan(51_200);
   });
 
+  test('what `aws cloudformation package` writes stays under 51,200 bytes as YAML (its default), not with --use-json', () => {
+    // GIVEN the template as package rewrites it: the code folder becomes an S3 location
+    const packaged = JSON.parse(text);
+    const fn = Object.values(packaged.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    fn.Properties.Code = { S3Bucket: 'my-artifacts-bucket', S3Key: '0123456789abcdef0123456789abcdef' };
+    // THEN the YAML it writes by default fits an inline deploy; its indented JSON (--use-json) would not,
+    // which is why the README writes packaged.yaml and passes no --use-json.
+    expect(Buffer.byteLength(YAML.stringify(packaged))).toBeLessThan(51_200);
+    expect(Buffer.byteLength(JSON.stringify(packaged, undefined, 4))).toBeGreaterThan(51_200);
+  });
+
   test('the README\'s deploy command names real parameters, gives every one without a default, and each value passes its constraint', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const start = readme.indexOf('aws cloudformation deploy --template-file');
@@ -160,7 +172,7 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
     const command = readme.slice(start, readme.indexOf('```', start));
     const given = Object.fromEntries(command.slice(command.indexOf('--parameter-overrides') + '--parameter-overrides'.length)
       .split(/[\s\\]+/).filter((t) => t.includes('=')).map((t) => t.split(/=(.*)/s).slice(0, 2)));
-    expect(command).toContain('--template-file packaged.json');
+    expect(command).toContain('--template-file packaged.yaml');
     expect(command).toContain('--capabilities CAPABILITY_NAMED_IAM');
     for (const [name, value] of Object.entries(given)) {
       const parameter = template.Parameters[name];
