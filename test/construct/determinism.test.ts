@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ACCOUNT, quickStartProps, REGION } from './fixtures';
-import { DebeziumSilentFailureGuard } from '../../src';
+import { DebeziumSilentFailureGuard, KafkaConnectVersion, RecoveryStrategy } from '../../src';
 
 /** Synthesizes the quick start (plus every optional feature when `full`) in an app with the given context. */
 function synth(context: Record<string, unknown> = {}, full = false): Record<string, any> {
@@ -104,5 +107,41 @@ describe('snapshots (asset hashes masked by test/setup.ts)', () => {
 
   test('every optional feature', () => {
     expect(synth({}, true)).toMatchSnapshot();
+  });
+
+  // One snapshot per further scenario; what each one must contain is asserted property by property
+  // in guard.test.ts and validation.test.ts.
+  test.each([
+    {
+      case: 'connector ARN and name from parameters, environment-agnostic stack',
+      env: {},
+      props: (stack: Stack) => ({
+        connectorArn: new CfnParameter(stack, 'ConnectorArn').valueAsString,
+        connectorName: new CfnParameter(stack, 'ConnectorName').valueAsString,
+      }),
+    },
+    {
+      case: 'Kafka Connect 2.7.1, restart-only',
+      props: () => ({ kafkaConnectVersion: KafkaConnectVersion.V2_7_1, recoveryStrategy: RecoveryStrategy.RESTART_ONLY }),
+    },
+    {
+      case: 'notify-only on an existing topic',
+      props: (stack: Stack) => ({
+        recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY,
+        topic: sns.Topic.fromTopicArn(stack, 'Alerts', `arn:aws:sns:${REGION}:${ACCOUNT}:cdc-alerts`),
+        alertEmails: [],
+      }),
+    },
+    {
+      case: 'KMS-encrypted topic and config bucket',
+      props: (stack: Stack) => ({
+        topicEncryptionKey: new kms.Key(stack, 'TopicKey'),
+        configBucket: s3.Bucket.fromBucketAttributes(stack, 'EncryptedConfigs', { bucketName: 'connector-configs', encryptionKey: new kms.Key(stack, 'BucketKey') }),
+      }),
+    },
+  ])('$case', ({ env, props }) => {
+    const stack = new Stack(new App(), 'TestStack', { env: env ?? { account: ACCOUNT, region: REGION } });
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, props(stack)));
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
   });
 });
