@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand, DescribeWorkerConfigurationCommand, KafkaConnectClient,
-  ListConnectorsCommand, RestartConnectorCommand,
+  ListConnectorsCommand, NotFoundException, RestartConnectorCommand,
 } from '@aws-sdk/client-kafkaconnect';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -423,6 +423,62 @@ describe('a recreate through the real adapter', () => {
     await expect(handle({ trigger: 'tick' }, context('req-2'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'CREATE', phase: 'CREATING' });
     expect(kc).toHaveReceivedCommandTimes(CreateConnectorCommand, 1);
     expect(kc.commandCalls(CreateConnectorCommand)[0].args[0].input).toEqual(REQUEST);
+  });
+});
+
+describe('what stops the guard from acting, through the real adapter', () => {
+  const expectNoMutation = () => {
+    expect(kc).not.toHaveReceivedCommand(RestartConnectorCommand);
+    expect(kc).not.toHaveReceivedCommand(DeleteConnectorCommand);
+    expect(kc).not.toHaveReceivedCommand(CreateConnectorCommand);
+  };
+  const subjects = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+  beforeEach(() => {
+    sns.on(PublishCommand).resolves({});
+  });
+
+  test('maintenance switch (alarm actions disabled): no mutation, one warning, not repeated on the next tick', async () => {
+    world({ connectorState: 'RUNNING', alarm: 'ALARM', actionsEnabled: false });
+    const handle = createHandler({ clock });
+    await expect(handle(ALARM_EVENT, context('r1'))).resolves.toMatchObject({ outcome: 'WAITED', phase: 'IDLE' });
+    now += MIN;
+    await handle({ trigger: 'tick' }, context('r2'));
+    expectNoMutation();
+    expect(subjects()).toEqual(['[WARNING] orders: alarm in maintenance, not recovering']);
+  });
+
+  test('notify-only: no mutation, one warning naming the restart command to run by hand', async () => {
+    process.env[ENV.STRATEGY] = 'NOTIFY_ONLY';
+    await expect(createHandler({ clock })(ALARM_EVENT, context('r'))).resolves.toMatchObject({ outcome: 'WAITED', phase: 'IDLE' });
+    expectNoMutation();
+    expect(subjects()).toEqual(['[WARNING] orders: silent failure suspected (notify-only)']);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain(`aws kafkaconnect restart-connector --connector-arn ${ARN}`);
+  });
+
+  test('budget exhausted (3 attempts in the window): escalates once and stops acting until a reset', async () => {
+    store({ phase: 'IDLE', attempts: [T0 - 3 * 60 * MIN, T0 - 2 * 60 * MIN, T0 - 60 * MIN] });
+    const handle = createHandler({ clock });
+    await expect(handle(ALARM_EVENT, context('r1'))).resolves.toMatchObject({ outcome: 'WAITED', phase: 'ESCALATED' });
+    now += 10 * MIN;
+    await expect(handle({ trigger: 'tick' }, context('r2'))).resolves.toMatchObject({ phase: 'ESCALATED' });
+    expectNoMutation();
+    expect(subjects()).toEqual(['[WARNING] orders: needs a human: recovery budget exhausted (3 attempts in the window)']);
+  });
+
+  test('NotFound from DeleteConnector (deleted meanwhile) counts as deleted: the next run creates', async () => {
+    world({ connectorState: 'FAILED', alarm: 'ALARM' });
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => JSON.stringify(REQUEST) } as never });
+    kc.on(DescribeWorkerConfigurationCommand).resolves({
+      latestRevision: { revision: 2, propertiesFileContent: Buffer.from('offset.storage.topic=__orders_offsets\n').toString('base64') },
+    });
+    kc.on(DeleteConnectorCommand).rejects(new NotFoundException({ message: 'Connector not found', $metadata: { httpStatusCode: 404 } }));
+    kc.on(CreateConnectorCommand).resolves({ connectorArn: `${ARN}-new`, connectorState: 'CREATING' });
+    const handle = createHandler({ clock });
+    await expect(handle(ALARM_EVENT, context('r1'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'DELETE', phase: 'DELETING' });
+    world({ alarm: 'ALARM' }); // the listing no longer shows it
+    now += MIN;
+    await expect(handle({ trigger: 'tick' }, context('r2'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'CREATE', phase: 'CREATING' });
+    expect(kc.commandCalls(CreateConnectorCommand).map((c) => c.args[0].input)).toEqual([REQUEST]);
   });
 });
 
