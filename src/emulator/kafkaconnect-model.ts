@@ -87,6 +87,23 @@ function badRequest(message: string): never {
   throw new ServiceError(400, 'BadRequestException', message);
 }
 
+/**
+ * The ARN shapes MSK Connect accepts in its paths (arn:<partition>:kafkaconnect:<region>:<account>:<resource>).
+ * A malformed ARN is a 400 BadRequestException, not a 404: the service validates the ARN before looking it up.
+ */
+const ARN_PATTERNS = {
+  'connector': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:connector\/[^/\s]+\/[^/\s]+$/,
+  'connector-operation': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:connector-operation\/[^/\s]+\/[^/\s]+\/[^/\s]+$/,
+  'worker-configuration': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:worker-configuration\/[^/\s]+\/[^/\s]+$/,
+} as const;
+
+/** Throws BadRequestException unless `arn` is a well-formed MSK Connect ARN of that resource type. */
+function requireArn(arn: string, resource: keyof typeof ARN_PATTERNS): void {
+  if (!ARN_PATTERNS[resource].test(arn)) {
+    badRequest(`${arn} is not a valid ${resource} ARN.`);
+  }
+}
+
 function workerKey(arn: string, revision: number): string {
   return `${arn}#${revision}`;
 }
@@ -303,6 +320,7 @@ export class KafkaConnectModel {
    * the real API returns them (it has no call for older revisions).
    */
   public apiDescribeWorkerConfiguration(workerConfigurationArn: string): Record<string, unknown> {
+    requireArn(workerConfigurationArn, 'worker-configuration');
     const revisions = [...this.workerConfigs.keys()]
       .filter((k) => k.startsWith(`${workerConfigurationArn}#`))
       .map((k) => Number(k.slice(workerConfigurationArn.length + 1)));
@@ -320,6 +338,7 @@ export class KafkaConnectModel {
   }
 
   public apiDescribeOperation(operationArn: string): Record<string, unknown> {
+    requireArn(operationArn, 'connector-operation');
     this.settle();
     for (const c of this.live.values()) {
       const op = c.operations.find(o => o.arn === operationArn);
@@ -468,7 +487,9 @@ export class KafkaConnectModel {
     return c;
   }
 
+  /** The live connector with this ARN: BadRequestException for a malformed ARN, NotFoundException for an unknown one. */
   private get(arn: string): ConnectorRecord {
+    requireArn(arn, 'connector');
     const c = this.live.get(arn);
     if (!c) {
       throw new ServiceError(404, 'NotFoundException', `Connector ${arn} does not exist.`);

@@ -2,7 +2,7 @@
  * End to end: the recovery function as bundled in the package (assets/), through the real AWS SDK
  * clients over HTTP, against the loopback emulator, on a fake clock.
  */
-import { alarmFollowsHealth, MINUTE, startWorld, tickUntil } from './harness';
+import { alarmFollowsHealth, expectEnd, MINUTE, startWorld, tickUntil } from './harness';
 import type { FakeClock } from '../../src/emulator';
 import type { GuardWorld } from '../../src/simulate/world';
 
@@ -27,9 +27,8 @@ function noSecretsInNotices(): void {
 describe('recovery', () => {
   test('silent failure fixed by an in-place restart: same ARN, offsets kept, one notice', async () => {
     // GIVEN a RUNNING connector that stopped producing, with committed offsets
-    ({ world, clock } = await startWorld());
+    ({ world, clock } = await startWorld({ committedOffsets: 1200 }));
     const { kafkaconnect } = world.emulator;
-    kafkaconnect.commitOffsets('orders-cdc', 1200);
     const arn = world.connector()!.arn;
     kafkaconnect.setHealth('orders-cdc', 'silent');
     world.setAlarm('ALARM');
@@ -44,13 +43,21 @@ describe('recovery', () => {
     expect(world.notices()[0].message).toContain('Recovered by restart');
     expect(minutes).toBeLessThanOrEqual(3);
     noSecretsInNotices();
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['RestartConnector'],
+    });
   });
 
   test('restart did not help: re-created from the stored request, resumes from committed offsets', async () => {
     // GIVEN a worker configuration with offset.storage.topic, and a failure a restart cannot fix
-    ({ world, clock } = await startWorld());
+    ({ world, clock } = await startWorld({ committedOffsets: 500 }));
     const { kafkaconnect, faults } = world.emulator;
-    kafkaconnect.commitOffsets('orders-cdc', 500);
     const oldArn = world.connector()!.arn;
     kafkaconnect.setHealth('orders-cdc', 'silent');
     faults.restartDoesNotHelp('orders-cdc');
@@ -65,6 +72,15 @@ describe('recovery', () => {
     expect(kafkaconnect.committedOffset('orders-cdc')).toBe(500);
     expect(world.notices().at(-1)!.message).toContain('Recovered by restart then recreate');
     noSecretsInNotices();
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['RestartConnector', 'DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('a FAILED connector (which cannot be restarted) is re-created', async () => {
@@ -75,6 +91,16 @@ describe('recovery', () => {
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
     expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
     expect(world.connector()).toMatchObject({ state: 'RUNNING' });
+    expect(world.notices().at(-1)!.message).toContain('Recovered by recreate');
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('the recreate reads the worker configuration before deleting anything', async () => {
@@ -86,27 +112,34 @@ describe('recovery', () => {
     expect(calls.indexOf('s3:GetObject')).toBeGreaterThan(-1);
     expect(calls.indexOf('kafkaconnect:DescribeWorkerConfiguration')).toBeLessThan(calls.indexOf('kafkaconnect:DeleteConnector'));
     expect(calls.indexOf('s3:GetObject')).toBeLessThan(calls.indexOf('kafkaconnect:DeleteConnector'));
+    // The delete was accepted and nothing else happened yet: the old connector is going, no notice.
+    expectEnd(world, { state: 'DELETING', arn: 'same', offsets: 'kept', phase: 'DELETING', subjects: [], mutations: ['DeleteConnector'] });
   });
 });
 
 describe('nothing is deleted when the recreate is not provably safe', () => {
+  const UNUSABLE = '[WARNING] orders-cdc: needs a human: stored CreateConnector request unusable; not deleting';
+  const LOSES_OFFSETS = '[WARNING] orders-cdc: needs a human: recreate would lose committed offsets; not deleting';
   test.each([
-    { case: 'stored request missing', setup: (w: GuardWorld) => w.deleteStoredRequest(), text: 'could not be read from S3' },
-    { case: 'stored request not JSON', setup: (w: GuardWorld) => w.storeRequest('{"connectorName": "orders-cdc",'), text: 'not valid JSON' },
+    { case: 'stored request missing', setup: (w: GuardWorld) => w.deleteStoredRequest(), text: 'could not be read from S3', subject: UNUSABLE },
+    { case: 'stored request not JSON', setup: (w: GuardWorld) => w.storeRequest('{"connectorName": "orders-cdc",'), text: 'not valid JSON', subject: UNUSABLE },
     {
       case: 'stored request names another connector',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), connectorName: 'payments-cdc' })),
       text: 'connectorName must equal the guarded connector "orders-cdc"',
+      subject: UNUSABLE,
     },
     {
       case: 'stored request passes another role',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), serviceExecutionRoleArn: 'arn:aws:iam::123456789012:role/admin' })),
       text: 'serviceExecutionRoleArn must equal the role given to the guard',
+      subject: UNUSABLE,
     },
     {
       case: 'no worker configuration with offset.storage.topic',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration: undefined })),
       text: 'not proven to resume from the committed offsets: the stored request names no worker configuration',
+      subject: LOSES_OFFSETS,
     },
     {
       // Revision 2 sets an offsets topic the running connector (on revision 1) never wrote to.
@@ -117,6 +150,7 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
         w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration }));
       },
       text: 'the running connector uses another worker configuration or revision than the stored request',
+      subject: LOSES_OFFSETS,
     },
     {
       case: 'stored request points at another Kafka cluster',
@@ -126,13 +160,15 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
         w.storeRequest(JSON.stringify(request));
       },
       text: 'its offsets are on another Kafka cluster',
+      subject: LOSES_OFFSETS,
     },
     {
       case: 'stored request with a plugin CreateConnector would refuse',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), plugins: [{}] })),
       text: 'plugins.0.customPlugin.customPluginArn is required',
+      subject: UNUSABLE,
     },
-  ])('$case: no delete, connector untouched, a notice that says why', async ({ setup, text }) => {
+  ])('$case: no delete, connector untouched, a notice that says why', async ({ setup, text, subject }) => {
     // GIVEN a FAILED connector (only a recreate could help)
     ({ world, clock } = await startWorld());
     const arn = world.connector()!.arn;
@@ -150,6 +186,7 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
     expect(world.notices()[0].message).toContain(text);
     expect(world.notices()[0].message).toContain('Nothing was deleted');
     noSecretsInNotices();
+    expectEnd(world, { state: 'FAILED', arn: 'same', offsets: 'kept', phase: 'ESCALATED', subjects: [subject], mutations: [] });
   });
 
   test('without offset storage but with allowOffsetReset the recreate goes ahead', async () => {
@@ -159,6 +196,16 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
     await world.onAlarm();
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
     expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+    // MSK's default offsets topic embeds the connector id: the new connector starts from zero.
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'reset',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['DeleteConnector', 'CreateConnector'],
+    });
   });
 });
 
@@ -179,6 +226,15 @@ describe('faults', () => {
     expect(world.mutations()).toEqual(['RestartConnector', 'DeleteConnector', 'CreateConnector']);
     expect(faults.pendingErrors()).toBe(0);
     expect(world.emulator.requests.entries.filter((r) => r.injected).length).toBe(4 + 2 + 2 + 2 + 2);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['RestartConnector', 'DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('a slow delete: the guard waits, reports once, and re-creates when the delete finishes', async () => {
@@ -189,6 +245,15 @@ describe('faults', () => {
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
     expect(subjects()).toEqual(['[WARNING] orders-cdc: recovery taking longer than expected', '[INFO] orders-cdc: connector recovered']);
     expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[WARNING] orders-cdc: recovery taking longer than expected', '[INFO] orders-cdc: connector recovered'],
+      mutations: ['DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('the stored request is changed to another Kafka cluster during a slow delete: no create from it; restored, the connector comes back', async () => {
@@ -210,6 +275,18 @@ describe('faults', () => {
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
     expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
     noSecretsInNotices();
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: [
+        '[CRITICAL] orders-cdc: needs a human: connector deleted but the stored request is no longer usable',
+        '[INFO] orders-cdc: connector recovered',
+      ],
+      mutations: ['DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('the function dies between the delete and the create: the next run creates the connector', async () => {
@@ -231,6 +308,17 @@ describe('faults', () => {
     // THEN the connector exists again and is running
     expect(world.connector()).toMatchObject({ state: 'RUNNING' });
     expect(world.emulator.requests.of('kafkaconnect', 'CreateConnector').length).toBeGreaterThanOrEqual(2);
+    // The hung create never got an answer, so only the retry counts as a mutation.
+    expect(world.emulator.requests.of('kafkaconnect', 'CreateConnector').map((r) => r.status)).toEqual(['hung', 200]);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['DeleteConnector', 'CreateConnector'],
+    });
   });
 
   test('two alarm events at once: one recovery', async () => {
@@ -240,6 +328,19 @@ describe('faults', () => {
     const results = await Promise.all([world.onAlarm(), world.onAlarm(), world.onAlarm()]);
     expect(world.mutations()).toEqual(['RestartConnector']);
     expect(results.filter((r) => r.outcome === 'ACTED')).toHaveLength(1);
+    // THEN the one restart runs to completion, and nothing else is started meanwhile
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    await tickUntil(world, clock, () => false, alarmFollowsHealth(world), 10).catch(() => undefined);
+    expect(world.emulator.requests.of('kafkaconnect', 'RestartConnector')).toHaveLength(1);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered'],
+      mutations: ['RestartConnector'],
+    });
   });
 
   test('a second incident after a recreate changed the ARN is handled on the new connector', async () => {
@@ -260,6 +361,17 @@ describe('faults', () => {
     const restart = world.emulator.requests.of('kafkaconnect', 'RestartConnector').at(-1)!;
     expect(restart.params.connectorArn).toBe(newArn);
     expect(world.connector()!.arn).toBe(newArn);
+    expect(world.notices().map((n) => n.message.split('\n').find((l) => l.startsWith('What the guard did:'))))
+      .toEqual([expect.stringContaining('Recovered by recreate'), expect.stringContaining('Recovered by restart')]);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[INFO] orders-cdc: connector recovered', '[INFO] orders-cdc: connector recovered'],
+      mutations: ['DeleteConnector', 'CreateConnector', 'RestartConnector'],
+    });
   });
 });
 
@@ -277,6 +389,16 @@ describe('limits and switches', () => {
     expect(world.mutations()).toEqual(['RestartConnector', 'RestartConnector']);
     expect(world.mutations()).toHaveLength(actions);
     expect(subjects().filter((s) => s.includes('needs a human'))).toEqual(['[WARNING] orders-cdc: needs a human: recovery budget exhausted (2 attempts in the window)']);
+    // The restarts completed but did not heal it: still RUNNING, still silent, same connector.
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'silent',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'ESCALATED',
+      subjects: ['[WARNING] orders-cdc: needs a human: recovery budget exhausted (2 attempts in the window)'],
+      mutations: ['RestartConnector', 'RestartConnector'],
+    });
   });
 
   test('maintenance switch (alarm actions disabled): nothing happens, one notice', async () => {
@@ -287,6 +409,15 @@ describe('limits and switches', () => {
     await tickUntil(world, clock, () => false, undefined, 10).catch(() => undefined);
     expect(world.mutations()).toEqual([]);
     expect(subjects()).toEqual(['[WARNING] orders-cdc: alarm in maintenance, not recovering']);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'silent',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[WARNING] orders-cdc: alarm in maintenance, not recovering'],
+      mutations: [],
+    });
   });
 
   test('notify-only: nothing happens, one notice per incident', async () => {
@@ -297,6 +428,15 @@ describe('limits and switches', () => {
     await tickUntil(world, clock, () => false, undefined, 10).catch(() => undefined);
     expect(world.mutations()).toEqual([]);
     expect(subjects()).toEqual(['[WARNING] orders-cdc: silent failure suspected (notify-only)']);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'silent',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'IDLE',
+      subjects: ['[WARNING] orders-cdc: silent failure suspected (notify-only)'],
+      mutations: [],
+    });
   });
 
   test('status never acts', async () => {
@@ -306,5 +446,6 @@ describe('limits and switches', () => {
     const result = await world.manual('status');
     expect(result).toMatchObject({ outcome: 'WAITED', phase: 'IDLE' });
     expect(world.mutations()).toEqual([]);
+    expectEnd(world, { state: 'RUNNING', health: 'silent', arn: 'same', offsets: 'kept', phase: 'IDLE', subjects: [], mutations: [] });
   });
 });

@@ -3,6 +3,8 @@ import {
   CreateConnectorCommandInput,
   DeleteConnectorCommand,
   DescribeConnectorCommand,
+  DescribeConnectorOperationCommand,
+  DescribeWorkerConfigurationCommand,
   KafkaConnectClient,
   ListConnectorOperationsCommand,
   ListConnectorsCommand,
@@ -10,7 +12,7 @@ import {
   RestartConnectorCommand,
   UpdateConnectorCommand,
 } from '@aws-sdk/client-kafkaconnect';
-import { connectorInput, credentials, errorOf, REGION } from './helpers';
+import { ACCOUNT, authHeader, connectorInput, credentials, errorOf, rawRequest, REGION } from './helpers';
 import { AwsEmulator, FakeClock } from '../../src/emulator';
 
 describe('MSK Connect API surface', () => {
@@ -114,6 +116,80 @@ describe('MSK Connect API surface', () => {
     const unknownArn = `${arn}-nope`;
     expect((await errorOf(() => kc.send(new DeleteConnectorCommand({ connectorArn: unknownArn })))).name).toBe('NotFoundException');
     expect((await errorOf(() => kc.send(new ListConnectorOperationsCommand({ connectorArn: unknownArn })))).name).toBe('NotFoundException');
+  });
+
+  describe('malformed ARNs are BadRequestException (400), well-formed unknown ones NotFoundException (404)', () => {
+    const prefix = `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}`;
+    const malformedConnectorArns: [string, string][] = [
+      ['garbage', 'garbage'],
+      ['no connector id', `${prefix}:connector/orders`],
+      ['another service', `arn:aws:kafka:${REGION}:${ACCOUNT}:connector/orders/abc-1`],
+      ['a short account id', `arn:aws:kafkaconnect:${REGION}:1234:connector/orders/abc-1`],
+      ['no region', `arn:aws:kafkaconnect::${ACCOUNT}:connector/orders/abc-1`],
+      ['an operation ARN', `${prefix}:connector-operation/orders/abc-1/op-1`],
+      ['a worker-configuration ARN', `${prefix}:worker-configuration/wc/abc-1`],
+      ['an extra path segment', `${prefix}:connector/orders/abc-1/extra`],
+    ];
+    const connectorOperations: [string, (connectorArn: string) => Promise<unknown>][] = [
+      ['DescribeConnector', (connectorArn) => kc.send(new DescribeConnectorCommand({ connectorArn }))],
+      ['RestartConnector', (connectorArn) => kc.send(new RestartConnectorCommand({ connectorArn }))],
+      ['DeleteConnector', (connectorArn) => kc.send(new DeleteConnectorCommand({ connectorArn }))],
+      ['ListConnectorOperations', (connectorArn) => kc.send(new ListConnectorOperationsCommand({ connectorArn }))],
+    ];
+    const cases = connectorOperations.flatMap(([operation, call]) =>
+      malformedConnectorArns.map(([what, arn]) => ({ operation, call, what, arn })));
+
+    test.each(cases)('$operation with $what', async ({ operation, call, arn }) => {
+      const live = emulator.kafkaconnect.addConnector(connectorInput('orders'), { running: true });
+      const err = await errorOf(() => call(arn));
+      expect(err.name).toBe('BadRequestException');
+      expect(err.$metadata?.httpStatusCode).toBe(400);
+      expect(err.$metadata?.attempts).toBe(1); // a 400 is not retried
+      expect(err.message).toBe(`${arn} is not a valid connector ARN.`);
+      expect(emulator.requests.of('kafkaconnect', operation).map((r) => [r.status, r.errorCode])).toEqual([[400, 'BadRequestException']]);
+      // Nothing was touched.
+      expect(emulator.kafkaconnect.connector('orders')).toMatchObject({ arn: live, state: 'RUNNING' });
+      expect(emulator.kafkaconnect.operations('orders')).toEqual([]);
+    });
+
+    test.each(connectorOperations)('%s with a well-formed ARN of no connector is NotFoundException', async (_operation, call) => {
+      for (const arn of [`${prefix}:connector/orders/00000000-0000-4000-8000-000000000000-9`, `arn:aws:kafkaconnect:us-east-1:${ACCOUNT}:connector/x/y`]) {
+        const err = await errorOf(() => call(arn));
+        expect([err.name, err.$metadata?.httpStatusCode]).toEqual(['NotFoundException', 404]);
+      }
+    });
+
+    test('DescribeConnectorOperation checks the operation ARN shape', async () => {
+      const connectorArn = emulator.kafkaconnect.addConnector(connectorInput('orders'), { running: true });
+      const { connectorOperationArn } = await kc.send(new RestartConnectorCommand({ connectorArn }));
+      const describeOp = (arn: string) => kc.send(new DescribeConnectorOperationCommand({ connectorOperationArn: arn }));
+      expect((await describeOp(connectorOperationArn!)).connectorOperationState).toBe('PENDING');
+      for (const arn of ['garbage', connectorArn, `${prefix}:connector-operation/orders/abc-1`]) {
+        const err = await errorOf(() => describeOp(arn));
+        expect([err.name, err.$metadata?.httpStatusCode, err.message]).toEqual(['BadRequestException', 400, `${arn} is not a valid connector-operation ARN.`]);
+      }
+      const unknownOp = await errorOf(() => describeOp(`${connectorOperationArn}0`));
+      expect([unknownOp.name, unknownOp.$metadata?.httpStatusCode]).toEqual(['NotFoundException', 404]);
+    });
+
+    test('DescribeWorkerConfiguration checks the worker-configuration ARN shape', async () => {
+      const wcArn = `${prefix}:worker-configuration/workers/abc-1`;
+      emulator.kafkaconnect.registerWorkerConfiguration(wcArn, 1, 'offset.storage.topic=o\n');
+      expect((await kc.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn: wcArn }))).latestRevision?.revision).toBe(1);
+      const bad = await errorOf(() => kc.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn: 'garbage' })));
+      expect([bad.name, bad.$metadata?.httpStatusCode]).toEqual(['BadRequestException', 400]);
+      const unknownWc = await errorOf(() => kc.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn: `${wcArn}0` })));
+      expect([unknownWc.name, unknownWc.$metadata?.httpStatusCode]).toEqual(['NotFoundException', 404]);
+    });
+
+    test('on the wire: restJson error type header and a message body', async () => {
+      const res = await rawRequest(emulator.endpoint, {
+        method: 'GET', path: '/v1/connectors/garbage', headers: { authorization: authHeader('kafkaconnect') },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers['x-amzn-errortype']).toBe('BadRequestException');
+      expect(JSON.parse(res.body)).toEqual({ message: 'garbage is not a valid connector ARN.' });
+    });
   });
 
   const autoScaling = {
