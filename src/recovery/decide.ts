@@ -228,14 +228,22 @@ function decideVerifying(input: DecisionInput): Decision {
   if (obs.alarm.state === 'OK') {
     const seconds = incident ? Math.round((now - incident.startedAt) / 1000) : 0;
     const scheduled = incident?.trigger === 'SCHEDULED_RESTART';
+    const recovered = `Recovered by ${(incident?.steps ?? []).join(' then ') || 'no action'}; the alarm is OK again ${seconds} s after the first step.`;
+    // A recreate allowed to lose the committed offsets is not a plain recovery: the data downstream needs a look.
+    const notified = incident?.offsetsReset
+      ? notice(input, 'WARNING', 'connector recovered, committed offsets reset',
+        `The alarm fired while the connector reported ${incident.initialState}.`,
+        `${recovered} The recreate was not proven to keep the committed offsets (allowOffsetReset is on), so the new connector started without them.`,
+        'Check the data downstream: Debezium re-snapshots the captured tables (snapshot.mode=initial), or with snapshot.mode=never the changes made before the recreate are missing. To keep offsets next time, give the stored request a worker configuration that sets offset.storage.topic.')
+      : notice(input, 'INFO', 'connector recovered',
+        `The alarm fired while the connector reported ${incident?.initialState ?? 'unknown'}.`,
+        recovered,
+        'Nothing now. If this repeats, look for the root cause (network idle timeouts, source database restarts).');
     return {
       action: { kind: 'NONE' },
       record: { phase: 'IDLE', attempts: record.attempts },
       reason: scheduled ? 'preventive restart done; alarm OK' : 'alarm back to OK: recovered',
-      notice: scheduled ? undefined : notice(input, 'INFO', 'connector recovered',
-        `The alarm fired while the connector reported ${incident?.initialState ?? 'unknown'}.`,
-        `Recovered by ${(incident?.steps ?? []).join(' then ') || 'no action'}; the alarm is OK again ${seconds} s after the first step.`,
-        'Nothing now. If this repeats, look for the root cause (network idle timeouts, source database restarts).'),
+      notice: scheduled ? undefined : notified,
       events: scheduled ? [] : [{ kind: 'RECOVERED', seconds }],
     };
   }
@@ -561,7 +569,8 @@ function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: 
       'Nothing was deleted: the connector is as it was.',
       'Make the stored request name the worker configuration (latest revision, setting offset.storage.topic) and the bootstrap servers the running connector uses, or set allowOffsetReset on the guard if re-reading the source is acceptable.');
   }
-  const incident = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
+  const started = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
+  const incident = started && !obs.config.offsetsPreserved ? { ...started, offsetsReset: true } : started;
   return {
     action: { kind: 'DELETE', connectorArn: connector.arn, currentVersion: connector.currentVersion },
     record: {

@@ -129,6 +129,8 @@ export interface Incident {
   readonly initialState: string;
   /** Steps taken so far, in order. */
   readonly steps: Step[];
+  /** A recreate of this incident started without proof that it keeps the committed offsets (allowOffsetReset). */
+  readonly offsetsReset?: boolean;
 }
 
 export type Step = 'restart' | 'recreate';

@@ -196,14 +196,14 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
     await world.onAlarm();
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
     expect(world.mutations()).toEqual(['DeleteConnector', 'CreateConnector']);
-    // MSK's default offsets topic embeds the connector id: the new connector starts from zero.
+    // MSK's default offsets topic embeds the connector id: the new connector starts from zero, and the notice says so.
     expectEnd(world, {
       state: 'RUNNING',
       health: 'healthy',
       arn: 'new',
       offsets: 'reset',
       phase: 'IDLE',
-      subjects: ['[INFO] orders-cdc: connector recovered'],
+      subjects: ['[WARNING] orders-cdc: connector recovered, committed offsets reset'],
       mutations: ['DeleteConnector', 'CreateConnector'],
     });
   });

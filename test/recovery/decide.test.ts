@@ -624,12 +624,14 @@ describe('recreate safety: nothing is deleted unless the recreate is proven safe
     const { final } = runLoading({ record: IDLE, seen: { state: 'FAILED' }, trigger: 'ALARM', settings: { allowOffsetReset: true }, config: CONFIG.NO_OFFSETS });
     expect(outcome(final)).toEqual({ action: DELETE, phase: 'DELETING', events: STARTED_RECREATE });
     expect(final.reason).toBe('connector FAILED: deleting to re-create from the stored request (offset reset allowed)');
+    expect(final.record.incident).toMatchObject({ steps: ['recreate'], offsetsReset: true });
   });
 
   test('offsets preserved: delete without the offset-reset remark', () => {
     const { final } = runLoading({ record: IDLE, seen: { state: 'FAILED' }, trigger: 'ALARM', config: CONFIG.OK });
     expect(outcome(final)).toEqual({ action: DELETE, phase: 'DELETING', events: STARTED_RECREATE });
     expect(final.reason).toBe('connector FAILED: deleting to re-create from the stored request');
+    expect(final.record.incident?.offsetsReset).toBeUndefined();
   });
 
   test.each([
@@ -1216,6 +1218,20 @@ describe('VERIFYING', () => {
       next: 'Nothing now. If this repeats, look for the root cause (network idle timeouts, source database restarts).',
     });
     expect(d.reason).toBe('alarm back to OK: recovered');
+  });
+
+  test('after a recreate allowed to lose the committed offsets, the recovery notice is a WARNING that says so', () => {
+    const d = run({ record: { ...AFTER_RECREATE, incident: { ...AFTER_RECREATE.incident!, offsetsReset: true } }, seen: { alarm: 'OK', arn: NEW_ARN } });
+    expect(d.notice).toEqual({
+      severity: 'WARNING',
+      subject: subject('WARNING', 'connector recovered, committed offsets reset'),
+      seen: 'The alarm fired while the connector reported RUNNING.',
+      done: 'Recovered by restart then recreate; the alarm is OK again 1200 s after the first step. '
+        + 'The recreate was not proven to keep the committed offsets (allowOffsetReset is on), so the new connector started without them.',
+      next: 'Check the data downstream: Debezium re-snapshots the captured tables (snapshot.mode=initial), or with snapshot.mode=never the changes '
+        + 'made before the recreate are missing. To keep offsets next time, give the stored request a worker configuration that sets offset.storage.topic.',
+    });
+    expect(d.record).toEqual({ phase: 'IDLE', attempts: AFTER_RECREATE.attempts });
   });
 
   test('after a recreate that did not help, the next attempt waits for the backoff, then restarts the new connector', () => {
