@@ -28,24 +28,49 @@ export interface AlarmDefinition {
   readonly treatMissingData: MissingData;
 }
 
+/** A composite alarm's rule, with each `ALARM(...)` term mapped to the child alarm's logical ID. */
+export type AlarmRule =
+  | { readonly kind: 'alarm'; readonly logicalId: string }
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly AlarmRule[] };
+
+export interface CompositeAlarmDefinition {
+  readonly logicalId: string;
+  /** The rule as CloudWatch would read it, with `<LogicalId>` in place of each child alarm's ARN (for messages). */
+  readonly text: string;
+  readonly rule: AlarmRule;
+}
+
 export interface MetricFilterDefinition {
   readonly filterPattern: string;
   readonly namespace: string;
   readonly metricName: string;
 }
 
-/** Reads every metric alarm and metric filter of a synthesized template (`Template.toJSON()`). */
+/** Reads every metric alarm, composite alarm and metric filter of a synthesized template (`Template.toJSON()`). */
 export function readTemplate(template: { Resources: Record<string, { Type: string; Properties: any }> }): {
   alarms: AlarmDefinition[];
+  composites: CompositeAlarmDefinition[];
   metricFilters: MetricFilterDefinition[];
 } {
   const alarms: AlarmDefinition[] = [];
+  const composites: CompositeAlarmDefinition[] = [];
   const metricFilters: MetricFilterDefinition[] = [];
+  const alarmIds = new Set(Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id));
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const p = resource.Properties;
     if (resource.Type === 'AWS::Logs::MetricFilter') {
       const t = p.MetricTransformations[0];
       metricFilters.push({ filterPattern: p.FilterPattern, namespace: t.MetricNamespace, metricName: t.MetricName });
+    }
+    if (resource.Type === 'AWS::CloudWatch::CompositeAlarm') {
+      const parts = ruleParts(p.AlarmRule, logicalId);
+      const rule = parseAlarmRule(parts, logicalId);
+      for (const id of ruleAlarms(rule)) {
+        if (!alarmIds.has(id)) {
+          throw new Error(`composite alarm ${logicalId}: its rule refers to ${id}, which is not a metric alarm of the template`);
+        }
+      }
+      composites.push({ logicalId, text: parts.map((x) => (typeof x === 'string' ? x : `<${x.ref}>`)).join(''), rule });
     }
     if (resource.Type !== 'AWS::CloudWatch::Alarm') {
       continue;
@@ -79,5 +104,159 @@ export function readTemplate(template: { Resources: Record<string, { Type: strin
       treatMissingData: p.TreatMissingData ?? 'missing',
     });
   }
-  return { alarms, metricFilters };
+  return { alarms, composites, metricFilters };
+}
+
+/** A piece of a rule: literal text, or a reference to a resource of the template (its ARN or name). */
+export type RulePart = string | { readonly ref: string };
+
+/** Flattens an AlarmRule (a string, or `Fn::Join` of strings and `Fn::GetAtt [id, Arn]` / `Ref id`) into parts. */
+function ruleParts(value: unknown, composite: string): RulePart[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  const v = value as Record<string, any> | undefined;
+  if (v && Array.isArray(v['Fn::Join']) && v['Fn::Join'].length === 2 && Array.isArray(v['Fn::Join'][1])) {
+    const [separator, items] = v['Fn::Join'] as [string, unknown[]];
+    const out: RulePart[] = [];
+    items.forEach((item, n) => {
+      if (n > 0 && separator !== '') {
+        out.push(separator);
+      }
+      out.push(...ruleParts(item, composite));
+    });
+    return out;
+  }
+  if (v && Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][1] === 'Arn' && typeof v['Fn::GetAtt'][0] === 'string') {
+    return [{ ref: v['Fn::GetAtt'][0] }];
+  }
+  if (v && typeof v.Ref === 'string') {
+    return [{ ref: v.Ref }];
+  }
+  throw new Error(`composite alarm ${composite}: the simulation cannot read the AlarmRule part ${JSON.stringify(value)}`);
+}
+
+/**
+ * Parses a composite alarm rule: `ALARM("<child>")` terms combined with `AND`, `OR` and
+ * parentheses (AND binds tighter than OR). `OK()`, `INSUFFICIENT_DATA()`, `NOT`, `TRUE`, `FALSE`,
+ * `AT_LEAST` and alarms that are not in the template are not modelled: they throw.
+ */
+export function parseAlarmRule(parts: string | readonly RulePart[], composite = 'composite alarm'): AlarmRule {
+  type Token = { kind: '(' | ')' | 'AND' | 'OR' } | { kind: 'ALARM'; logicalId: string };
+  const list = typeof parts === 'string' ? [parts] : parts;
+  const text = list.map((x) => (typeof x === 'string' ? x : `<${x.ref}>`)).join('');
+  const fail = (why: string): never => {
+    throw new Error(`composite alarm ${composite}: the simulation cannot evaluate the rule ${JSON.stringify(text)}: ${why}`);
+  };
+  // Tokenize the literal text; a reference is only allowed as the argument of ALARM(...).
+  const tokens: Token[] = [];
+  let pendingAlarm: 'open' | 'quoted' | 'ref' | 'close-quote' | undefined;
+  let ref: string | undefined;
+  for (const part of list) {
+    if (typeof part !== 'string') {
+      if (pendingAlarm !== 'quoted' && pendingAlarm !== 'open') {
+        fail(`a reference to ${part.ref} outside ALARM(...)`);
+      }
+      ref = part.ref;
+      pendingAlarm = pendingAlarm === 'quoted' ? 'close-quote' : 'ref';
+      continue;
+    }
+    let i = 0;
+    while (i < part.length) {
+      const rest = part.slice(i);
+      if (pendingAlarm !== undefined) {
+        // Inside ALARM( ... ): an opening quote, the reference, a closing quote, then ')'.
+        if (pendingAlarm === 'open' && rest.startsWith('"')) {
+          pendingAlarm = 'quoted';
+          i += 1;
+        } else if (pendingAlarm === 'close-quote' && rest.startsWith('"')) {
+          pendingAlarm = 'ref';
+          i += 1;
+        } else if (pendingAlarm === 'ref' && /^\s*\)/.test(rest)) {
+          tokens.push({ kind: 'ALARM', logicalId: ref! });
+          pendingAlarm = undefined;
+          ref = undefined;
+          i += /^\s*\)/.exec(rest)![0].length;
+        } else {
+          fail('ALARM(...) must name an alarm of the template (its ARN as Fn::GetAtt, or Ref)');
+        }
+        continue;
+      }
+      const m = /^(\s+|\(|\)|AND\b|OR\b|ALARM\s*\(\s*)/.exec(rest);
+      if (!m) {
+        const word = /^[A-Za-z_]+/.exec(rest)?.[0] ?? rest[0];
+        fail(`${JSON.stringify(word)} is not modelled (only ALARM(...), AND, OR and parentheses are)`);
+      }
+      const t = m![1];
+      if (t.startsWith('ALARM')) {
+        pendingAlarm = 'open';
+      } else if (t.trim() !== '') {
+        tokens.push({ kind: t as '(' | ')' | 'AND' | 'OR' });
+      }
+      i += t.length;
+    }
+  }
+  if (pendingAlarm !== undefined) {
+    fail('an unfinished ALARM(...)');
+  }
+  // Recursive descent: or := and (OR and)*; and := primary (AND primary)*; primary := ALARM | ( or ).
+  let pos = 0;
+  const parseOr = (): AlarmRule => {
+    const operands = [parseAnd()];
+    while (tokens[pos]?.kind === 'OR') {
+      pos += 1;
+      operands.push(parseAnd());
+    }
+    return operands.length === 1 ? operands[0] : { kind: 'or', operands };
+  };
+  const parseAnd = (): AlarmRule => {
+    const operands = [parsePrimary()];
+    while (tokens[pos]?.kind === 'AND') {
+      pos += 1;
+      operands.push(parsePrimary());
+    }
+    return operands.length === 1 ? operands[0] : { kind: 'and', operands };
+  };
+  const parsePrimary = (): AlarmRule => {
+    const token = tokens[pos];
+    if (token?.kind === 'ALARM') {
+      pos += 1;
+      return { kind: 'alarm', logicalId: token.logicalId };
+    }
+    if (token?.kind === '(') {
+      pos += 1;
+      const inner = parseOr();
+      if (tokens[pos]?.kind !== ')') {
+        fail('a missing closing parenthesis');
+      }
+      pos += 1;
+      return inner;
+    }
+    return fail(token ? `unexpected ${token.kind}` : 'it ends where a term is expected');
+  };
+  const rule = parseOr();
+  if (pos < tokens.length) {
+    fail(`unexpected ${tokens[pos].kind}`);
+  }
+  return rule;
+}
+
+/** The logical IDs of the alarms a rule refers to, in order of first appearance. */
+export function ruleAlarms(rule: AlarmRule): string[] {
+  if (rule.kind === 'alarm') {
+    return [rule.logicalId];
+  }
+  return [...new Set(rule.operands.flatMap(ruleAlarms))];
+}
+
+/** A composite alarm's state: ALARM when its rule holds, with `ALARM(x)` true iff x is in ALARM; else OK. */
+export function evaluateRule(rule: AlarmRule, state: (logicalId: string) => string): 'ALARM' | 'OK' {
+  const holds = (r: AlarmRule): boolean => {
+    switch (r.kind) {
+      case 'alarm': return state(r.logicalId) === 'ALARM';
+      case 'and': return r.operands.every(holds);
+      case 'or': return r.operands.some(holds);
+    }
+  };
+  return holds(rule) ? 'ALARM' : 'OK';
 }

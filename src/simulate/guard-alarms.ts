@@ -7,16 +7,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DebeziumSilentFailureGuard } from '../guard';
 import type { KafkaConnectVersion } from '../kafka-connect-version';
 import type { DebeziumSilentFailureGuardProps } from '../props';
-import { readTemplate, type AlarmDefinition, type MetricFilterDefinition } from './alarm-model';
+import { readTemplate, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition } from './alarm-model';
 
 /** Where the simulated connector publishes Debezium's Connected metric. */
 export const CONNECTED_METRIC = { namespace: 'Debezium', metricName: 'Connected' };
 
 /**
- * Synthesizes the guard with the profile's props and returns the alarms the composite alarm
- * combines (not the recovery-errors alarm) and the metric filter: the definitions the monitor runs.
+ * Synthesizes the guard with the profile's props and returns its composite alarm, the alarms its
+ * rule refers to (so not the recovery-errors alarm) and the metric filters: what the monitor runs.
  */
 export function guardAlarms(connectorName: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>): {
+  composite: CompositeAlarmDefinition;
   alarms: AlarmDefinition[];
   metricFilters: MetricFilterDefinition[];
 } {
@@ -32,6 +33,11 @@ export function guardAlarms(connectorName: string, version: KafkaConnectVersion,
     connectedMetric: new cloudwatch.Metric({ ...CONNECTED_METRIC, dimensionsMap: { connector: connectorName }, statistic: 'Minimum' }),
     ...props,
   });
-  const { alarms, metricFilters } = readTemplate(Template.fromStack(stack).toJSON() as never);
-  return { alarms: alarms.filter((a) => a.metric.namespace !== 'AWS/Lambda'), metricFilters };
+  const { alarms, composites, metricFilters } = readTemplate(Template.fromStack(stack).toJSON() as never);
+  if (composites.length !== 1) {
+    throw new Error(`the guard should synthesize one composite alarm, found ${composites.length}`);
+  }
+  const [composite] = composites;
+  const children = ruleAlarms(composite.rule);
+  return { composite, alarms: children.map((id) => alarms.find((a) => a.logicalId === id)!), metricFilters };
 }

@@ -1,10 +1,10 @@
 import { evaluateAlarm, type AlarmStateValue, type Datapoints } from './alarm-evaluator';
-import type { AlarmDefinition, MetricFilterDefinition } from './alarm-model';
+import { evaluateRule, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition } from './alarm-model';
 import { compileFilterPattern } from './filter-pattern';
 import type { SignalStore } from './signals';
 
 export interface MonitorResult {
-  /** The composite alarm's state: ALARM when any signal alarm is. */
+  /** The composite alarm's state: its synthesized rule over the signal alarms' states. */
   readonly composite: AlarmStateValue;
   /** True when the composite changed in this evaluation. */
   readonly changed: boolean;
@@ -14,15 +14,24 @@ export interface MonitorResult {
 
 /**
  * CloudWatch, as far as the guard is concerned: evaluates the guard's synthesized alarms over
- * what the connector published (never the connector's internal state) and combines them like
- * the composite alarm (`ALARM(a) OR ALARM(b) ...`).
+ * what the connector published (never the connector's internal state) and combines them with the
+ * synthesized composite alarm's rule (the guard's is `ALARM(a) OR ALARM(b) ...`).
  */
 export class Monitor {
   private readonly states = new Map<string, AlarmStateValue>();
   private composite: AlarmStateValue = 'OK';
   private readonly sources: Map<string, Datapoints>;
 
-  constructor(private readonly alarms: AlarmDefinition[], metricFilters: MetricFilterDefinition[], signals: SignalStore) {
+  constructor(
+    private readonly alarms: AlarmDefinition[],
+    metricFilters: MetricFilterDefinition[],
+    signals: SignalStore,
+    private readonly compositeAlarm: CompositeAlarmDefinition,
+  ) {
+    const missing = ruleAlarms(compositeAlarm.rule).filter((id) => !alarms.some((a) => a.logicalId === id));
+    if (missing.length > 0) {
+      throw new Error(`the rule of ${compositeAlarm.logicalId} refers to alarms the monitor was not given: ${missing.join(', ')}`);
+    }
     this.sources = new Map(alarms.map((a) => [a.logicalId, source(a, metricFilters, signals)]));
   }
 
@@ -40,7 +49,7 @@ export class Monitor {
         alarming.push(shortName(alarm.logicalId));
       }
     }
-    const composite: AlarmStateValue = alarming.length > 0 ? 'ALARM' : 'OK';
+    const composite: AlarmStateValue = evaluateRule(this.compositeAlarm.rule, (id) => this.states.get(id) ?? 'OK');
     const changed = composite !== this.composite;
     this.composite = composite;
     return { composite, changed, alarming };

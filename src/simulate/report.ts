@@ -1,19 +1,134 @@
 import type { IncidentReport, SimulationReport } from './simulation';
 import { formatDuration } from './simulation';
 
+/** How an incident still being handled when the run was interrupted is labelled. */
+export const IN_PROGRESS = 'in progress (interrupted)';
+
+export type IncidentOutcome = 'recovered' | 'healed by itself' | 'not recovered' | typeof IN_PROGRESS;
+
+export function incidentOutcome(i: IncidentReport): IncidentOutcome {
+  if (i.recoveredAt !== undefined) {
+    return 'recovered';
+  }
+  if (i.selfHealed) {
+    return 'healed by itself';
+  }
+  return i.interrupted ? IN_PROGRESS : 'not recovered';
+}
+
+/** The exit status of a run: 130 when interrupted, 1 when an incident was not recovered or an invariant broke, else 0. */
+export function exitStatus(report: SimulationReport): number {
+  if (report.interrupted) {
+    return 130;
+  }
+  const unrecovered = report.incidents.filter((i) => incidentOutcome(i) === 'not recovered');
+  return unrecovered.length > 0 || report.violations.length > 0 ? 1 : 0;
+}
+
+/** One incident in the `--json` document; times are simulated seconds. */
+export interface IncidentJson {
+  readonly id: number;
+  readonly failure: string;
+  /** When the failure was injected, from the start of the run. */
+  readonly failedAtSeconds: number;
+  readonly detectedAfterSeconds: number | null;
+  readonly detectedAfterPolls: number | null;
+  readonly recoveredAfterSeconds: number | null;
+  readonly outcome: IncidentOutcome;
+  readonly actions: string[];
+  /** `restart -> delete -> create`, or `none`, as in the table. */
+  readonly action: string;
+  readonly offsets: { readonly before: number; readonly after: number | null; readonly kept: boolean | null };
+}
+
+export interface RunSummaryJson {
+  readonly incidents: number;
+  readonly recovered: number;
+  readonly healedByThemselves: number;
+  readonly inProgress: number;
+  readonly falseAlarms: number;
+  readonly actionsOutsideIncidents: string[];
+  readonly medianTimeToRecoverSeconds: number | null;
+  readonly maxTimeToRecoverSeconds: number | null;
+  readonly incidentsWithOffsetsLost: number;
+  /** SNS notification subjects, in order. */
+  readonly notices: string[];
+}
+
+/** The `--json` document. */
+export interface JsonReport {
+  readonly options: Record<string, unknown>;
+  readonly incidents: IncidentJson[];
+  readonly summary: RunSummaryJson;
+  readonly violations: string[];
+  /** With `--timing aws` (and not interrupted): the same incidents recovered by the seed demo's approach. */
+  readonly comparison: { readonly seedApproach: { readonly incidents: IncidentJson[]; readonly summary: RunSummaryJson } } | null;
+  readonly interrupted: boolean;
+  readonly exitStatus: number;
+}
+
+/** Everything `renderReport` (and `renderComparison`) show, as one JSON-ready object. */
+export function jsonReport(options: Record<string, unknown>, ours: SimulationReport, pollMs: number, seed?: SimulationReport): JsonReport {
+  return {
+    options,
+    incidents: ours.incidents.map((i) => incidentJson(i, pollMs, ours.startedAt)),
+    summary: summaryJson(ours),
+    violations: [...ours.violations],
+    comparison: seed
+      ? { seedApproach: { incidents: seed.incidents.map((i) => incidentJson(i, pollMs, seed.startedAt)), summary: summaryJson(seed) } }
+      : null,
+    interrupted: ours.interrupted,
+    exitStatus: exitStatus(ours),
+  };
+}
+
+function incidentJson(i: IncidentReport, pollMs: number, startedAt: number): IncidentJson {
+  const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
+  return {
+    id: i.id,
+    failure: i.kind,
+    failedAtSeconds: (i.failedAt - startedAt) / 1000,
+    detectedAfterSeconds: seconds(i.detectedAt === undefined ? undefined : i.detectedAt - i.failedAt),
+    detectedAfterPolls: i.detectedAt === undefined ? null : Math.ceil((i.detectedAt - i.failedAt) / pollMs),
+    recoveredAfterSeconds: seconds(i.recoveredAt === undefined ? undefined : i.recoveredAt - i.failedAt),
+    outcome: incidentOutcome(i),
+    actions: [...i.actions],
+    action: i.actions.join(' -> ') || 'none',
+    offsets: { before: i.offsetBefore, after: i.offsetAfter ?? null, kept: i.offsetAfter === undefined ? null : !lostOffsets(i) },
+  };
+}
+
+function summaryJson(r: SimulationReport): RunSummaryJson {
+  const times = recovered(r).map((i) => (i.recoveredAt! - i.failedAt) / 1000);
+  return {
+    incidents: r.incidents.length,
+    recovered: times.length,
+    healedByThemselves: r.incidents.filter((i) => i.selfHealed).length,
+    inProgress: r.incidents.filter((i) => i.interrupted).length,
+    falseAlarms: r.falseAlarms,
+    actionsOutsideIncidents: [...r.actionsOutsideIncidents],
+    medianTimeToRecoverSeconds: times.length > 0 ? median(times) : null,
+    maxTimeToRecoverSeconds: times.length > 0 ? Math.max(...times) : null,
+    incidentsWithOffsetsLost: r.incidents.filter(lostOffsets).length,
+    notices: [...r.notices],
+  };
+}
+
 /** The per-incident table and the totals, as printed at the end of a run. */
 export function renderReport(report: SimulationReport, pollMs: number): string[] {
   const rows = report.incidents.map((i) => [
     `#${i.id}`,
     i.kind,
     i.detectedAt !== undefined ? `${formatDuration(i.detectedAt - i.failedAt)} (${Math.ceil((i.detectedAt - i.failedAt) / pollMs)} polls)` : i.selfHealed ? 'healed first' : '-',
-    i.recoveredAt !== undefined ? formatDuration(i.recoveredAt - i.failedAt) : i.selfHealed ? 'healed first' : 'NOT RECOVERED',
+    i.recoveredAt !== undefined ? formatDuration(i.recoveredAt - i.failedAt) : i.selfHealed ? 'healed first' : i.interrupted ? IN_PROGRESS : 'NOT RECOVERED',
     i.actions.join(' -> ') || 'none',
     offsetsCell(i),
   ]);
   const lines = table(['incident', 'failure', 'detected after', 'recovered after', 'action', 'offsets kept'], rows);
   lines.push('');
-  lines.push(`${report.incidents.length} incident(s), ${recovered(report).length} recovered, ${report.incidents.filter((i) => i.selfHealed).length} healed by themselves; `
+  const inProgress = report.incidents.filter((i) => i.interrupted).length;
+  lines.push(`${report.incidents.length} incident(s), ${recovered(report).length} recovered, ${report.incidents.filter((i) => i.selfHealed).length} healed by themselves`
+    + `${inProgress > 0 ? `, ${inProgress} ${IN_PROGRESS}` : ''}; `
     + `${report.falseAlarms} alarm(s) without a failure; ${report.actionsOutsideIncidents.length} action(s) outside incidents.`);
   const times = recovered(report).map((i) => i.recoveredAt! - i.failedAt);
   if (times.length > 0) {

@@ -22,7 +22,20 @@ export interface SimulationOptions {
   readonly print?: (line: string) => void;
   /** Polled every step: true stops the run (Ctrl+C). */
   readonly interrupted?: () => boolean;
+  /** The wall clock the run is paced against (tests pass a fake one). Default: the real one. */
+  readonly wall?: WallClock;
 }
+
+/** Wall time (ms) and sleeping, for pacing a compressed run. */
+export interface WallClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const REAL_WALL: WallClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 export interface IncidentReport {
   readonly id: number;
@@ -36,12 +49,16 @@ export interface IncidentReport {
   offsetAfter?: number;
   /** Healed by itself before anyone acted (flapping). */
   selfHealed?: boolean;
+  /** Still being handled when the run was interrupted (Ctrl+C). */
+  interrupted?: boolean;
 }
 
 export interface SimulationReport {
   readonly profile: string;
   readonly scenario: string;
   readonly seed: number;
+  /** The simulated clock's time at 00:00 of the timeline (ms since the epoch). */
+  readonly startedAt: number;
   readonly simulatedMs: number;
   readonly incidents: IncidentReport[];
   /** Composite alarms that fired while no failure was injected (idle without heartbeats, say). */
@@ -72,9 +89,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const rng = new Rng(options.seed);
   const traffic = new Rng(options.seed + 1);
   const version = options.kafkaConnectVersion === '2.7.1' ? KafkaConnectVersion.V2_7_1 : KafkaConnectVersion.V3_7_X;
-  const { alarms, metricFilters } = guardAlarms(NAME, version, profile.guardProps);
+  const { composite, alarms, metricFilters } = guardAlarms(NAME, version, profile.guardProps);
   const signals = new SignalStore();
-  const monitor = new Monitor(alarms, metricFilters, signals);
+  const monitor = new Monitor(alarms, metricFilters, signals, composite);
   // The clock starts early enough to give every alarm a healthy history before the run starts.
   const warmUpMs = Math.ceil(monitor.horizonMs / profile.stepMs) * profile.stepMs;
   const clock = new FakeClock(START - warmUpMs);
@@ -118,11 +135,16 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const hardStop = options.durationMs + 3 * profile.failureGapMs[1];
   let interrupted = false;
   let current: IncidentReport | undefined;
+  const wall = options.wall ?? REAL_WALL;
+  const wallStart = wall.now();
 
   try {
     for (let elapsed = 0; ; elapsed += profile.stepMs) {
       if (options.interrupted?.()) {
         interrupted = true;
+        if (current && current.recoveredAt === undefined && !current.selfHealed) {
+          current.interrupted = true;
+        }
         break;
       }
       const inFlight = current !== undefined && current.recoveredAt === undefined && !current.selfHealed;
@@ -219,7 +241,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
       signals.forgetBefore(now - 2 * monitor.horizonMs);
       if (options.compression > 0) {
-        await sleep(profile.stepMs / options.compression);
+        // Paced against the start, not step by step: time spent computing a step is not added on top,
+        // so a busy machine does not stretch the run (it only catches up, never sleeps ahead).
+        const wait = wallStart + (elapsed + profile.stepMs) / options.compression - wall.now();
+        if (wait > 0) {
+          await wall.sleep(wait);
+        }
       }
     }
     if (!kafkaconnect.connector(NAME) && !interrupted) {
@@ -229,6 +256,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       profile: profile.name,
       scenario: scenario.name,
       seed: options.seed,
+      startedAt: t0,
       simulatedMs: clock.now() - t0,
       incidents,
       falseAlarms,
@@ -254,10 +282,6 @@ function describeFailure(kind: FailureKind): string {
     case 'restart-does-not-help': return 'SILENT FAILURE! (one a restart will not fix)';
     case 'flapping': return 'short stall (heals by itself)';
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** `mm:ss` (or `h:mm:ss`) of simulated time. */

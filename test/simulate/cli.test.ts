@@ -11,12 +11,12 @@ const quick = { seed: 42, durationMs: DEMO.durationMs, compression: 0, kafkaConn
 
 describe('options', () => {
   test('defaults reproduce the seed demo', () => {
-    expect(parseArgs([])).toEqual({ timing: 'demo', scenario: scenario('mixed'), seed: 7, durationMs: undefined, compression: undefined, kafkaConnectVersion: '3.7.x' });
+    expect(parseArgs([])).toEqual({ timing: 'demo', scenario: scenario('mixed'), seed: 7, durationMs: undefined, compression: undefined, kafkaConnectVersion: '3.7.x', json: false });
   });
 
   test('every option, both spellings', () => {
-    expect(parseArgs(['--scenario', 'failed-task', '--seed=7', '--duration', '60', '--compression=0', '--timing', 'aws', '--kafka-connect', '2.7.1'])).toEqual({
-      timing: 'aws', scenario: scenario('failed-task'), seed: 7, durationMs: 60_000, compression: 0, kafkaConnectVersion: '2.7.1',
+    expect(parseArgs(['--scenario', 'failed-task', '--seed=7', '--duration', '60', '--compression=0', '--timing', 'aws', '--kafka-connect', '2.7.1', '--json'])).toEqual({
+      timing: 'aws', scenario: scenario('failed-task'), seed: 7, durationMs: 60_000, compression: 0, kafkaConnectVersion: '2.7.1', json: true,
     });
   });
 
@@ -29,6 +29,7 @@ describe('options', () => {
     { args: ['--kafka-connect', '4.0'], message: '--kafka-connect must be 3.7.x or 2.7.1, got "4.0"' },
     { args: ['--seed'], message: '--seed needs a value' },
     { args: ['--verbose'], message: 'unknown option "--verbose"' },
+    { args: ['--json=true'], message: '--json takes no value' },
   ])('$args.0 $args.1: usage error', ({ args, message }) => {
     expect(() => parseArgs(args)).toThrow(message);
   });
@@ -36,6 +37,13 @@ describe('options', () => {
   test('--help', () => {
     expect(parseArgs(['--help'])).toBe('help');
     expect(USAGE).toContain('--scenario <name>');
+    expect(USAGE).toMatch(/^ {2}--json {18}print no timeline and no table, but one JSON document/m);
+  });
+
+  test('--json is a flag: it takes no value and leaves the next argument alone', () => {
+    expect(parseArgs(['--json', '--seed', '3'])).toMatchObject({ json: true, seed: 3 });
+    expect(parseArgs(['--seed', '3', '--json'])).toMatchObject({ json: true, seed: 3 });
+    expect(parseArgs(['--seed', '3'])).toMatchObject({ json: false });
   });
 });
 
@@ -97,6 +105,25 @@ describe('simulation runs (compressed to no wall time)', () => {
     const status = await run({ ...parseArgs(['--compression', '0']) as any }, (l) => lines.push(l), () => ++polls > 30);
     expect(status).toBe(130);
     expect(lines.at(-1)).toBe('interrupted: the summary above covers the run so far');
+  });
+
+  test('Ctrl+C during an incident: labelled in progress (interrupted), not NOT RECOVERED', async () => {
+    // Seed 7 fails at 00:30 and is detected at 00:40: interrupted at 00:35, the incident is in flight.
+    const lines: string[] = [];
+    let polls = 0;
+    const status = await run({ ...parseArgs(['--compression', '0']) as any }, (l) => lines.push(l), () => ++polls > 35);
+    const text = lines.join('\n');
+    expect(status).toBe(130);
+    expect(text).toMatch(/^#1 +silent-stop +- +in progress \(interrupted\) +none +-$/m);
+    expect(text).not.toContain('NOT RECOVERED');
+    expect(text).toContain('1 incident(s), 0 recovered, 0 healed by themselves, 1 in progress (interrupted);');
+
+    const json: string[] = [];
+    polls = 0;
+    expect(await run(parseArgs(['--json']) as any, (l) => json.push(l), () => ++polls > 35)).toBe(130);
+    const doc = JSON.parse(json.join('\n'));
+    expect(doc).toMatchObject({ interrupted: true, exitStatus: 130, comparison: null, summary: { incidents: 1, recovered: 0, inProgress: 1 } });
+    expect(doc.incidents).toEqual([expect.objectContaining({ id: 1, failure: 'silent-stop', outcome: 'in progress (interrupted)', recoveredAfterSeconds: null })]);
   });
 
   test('AWS timing model: the guard recovers faster than the seed approach and keeps offsets', async () => {
