@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs, run, USAGE } from '../../src/simulate/cli';
 import { AWS, DEMO } from '../../src/simulate/profiles';
 import { SCENARIOS } from '../../src/simulate/scenarios';
@@ -58,6 +60,11 @@ describe('simulation runs (compressed to no wall time)', () => {
     expect(lines.join('\n')).toContain('[Monitor  ] ALARM!');
     expect(lines.join('\n')).toContain('[Lambda   ] RESTART');
     expect(lines.join('\n')).toMatch(/\d incident\(s\), \d recovered/);
+    // The README's captured output is this run, line for line (its header names the default 5x pacing).
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const capture = /Captured from `npm run simulate`[\s\S]*?```text\n([\s\S]*?)\n```/.exec(readme)![1].split('\n');
+    expect(capture[0]).toBe(`${lines[0]} at 5x (40 s wall)`);
+    expect(capture.slice(1)).toEqual(lines.slice(1));
   });
 
   test.each(['silent-stop', 'connected-drop', 'failed-task'])('%s: every incident recovered, offsets kept, no invariant broken', async (name) => {
