@@ -129,7 +129,8 @@ function warn(scope: Construct, props: DebeziumSilentFailureGuardProps): void {
   const period = offsetTuning?.period ?? Duration.minutes(1);
   const window = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
   const flush = props.offsetFlushInterval ?? Duration.seconds(60);
-  if (!period.isUnresolved() && !window.isUnresolved() && !flush.isUnresolved()) {
+  const counts = [offsetTuning?.evaluationPeriods, offsetTuning?.datapointsToAlarm];
+  if (!period.isUnresolved() && !window.isUnresolved() && !flush.isUnresolved() && !counts.some((n) => n !== undefined && Token.isUnresolved(n))) {
     const evaluationPeriods = offsetCommitEvaluationPeriods(props.offsetCommitWindow, offsetTuning);
     const datapoints = Math.min(offsetTuning?.datapointsToAlarm ?? evaluationPeriods, evaluationPeriods);
     const effective = period.toSeconds() * datapoints;

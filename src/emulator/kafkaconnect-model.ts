@@ -91,10 +91,11 @@ function badRequest(message: string): never {
  * The ARN shapes MSK Connect accepts in its paths (arn:<partition>:kafkaconnect:<region>:<account>:<resource>).
  * A malformed ARN is a 400 BadRequestException, not a 404: the service validates the ARN before looking it up.
  */
+const ARN_PREFIX = 'arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2,}(-[a-z]+)+-\\d+:\\d{12}:';
 const ARN_PATTERNS = {
-  'connector': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:connector\/[^/\s]+\/[^/\s]+$/,
-  'connector-operation': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:connector-operation\/[^/\s]+\/[^/\s]+\/[^/\s]+$/,
-  'worker-configuration': /^arn:aws(-[a-z]+)*:kafkaconnect:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:worker-configuration\/[^/\s]+\/[^/\s]+$/,
+  'connector': new RegExp(`^${ARN_PREFIX}connector/[^/\\s]+/[^/\\s]+$`),
+  'connector-operation': new RegExp(`^${ARN_PREFIX}connector-operation/[^/\\s]+/[^/\\s]+/[^/\\s]+$`),
+  'worker-configuration': new RegExp(`^${ARN_PREFIX}worker-configuration/[^/\\s]+/[^/\\s]+$`),
 } as const;
 
 /** Throws BadRequestException unless `arn` is a well-formed MSK Connect ARN of that resource type. */

@@ -268,6 +268,9 @@ function decideDeleting(input: DecisionInput): Decision {
   const connector = obs.connector;
   if (!connector) {
     // Deleted: the guard owes a create, whatever else is going on.
+    if (!recreates(input.settings.strategy)) {
+      return strategyCannotCreate(input, record);
+    }
     if (!obs.config) {
       return { action: { kind: 'LOAD_CONFIG' }, record, reason: 'connector deleted; reading the stored request to re-create it', events: [] };
     }
@@ -276,12 +279,8 @@ function decideDeleting(input: DecisionInput): Decision {
       return createBlocked(input, 'connector deleted but the stored request is no longer usable',
         `The guard deleted the connector, and the stored CreateConnector request is now unusable: ${unusable}.`, 'Fix the stored request now');
     }
-    return {
-      action: { kind: 'CREATE', request: obs.config.request! },
-      record: { ...record, phase: 'CREATING', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined },
-      reason: 'old connector gone; creating it again from the stored request',
-      events: [],
-    };
+    return create(input, { ...record, phase: 'CREATING', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined },
+      'old connector gone; creating it again from the stored request');
   }
   if (connector.arn !== record.connectorArn) {
     return waitForCreate(input, connector, 'a connector with the guarded name exists again (created by someone else)');
@@ -347,12 +346,29 @@ function createBlocker(input: DecisionInput): string | undefined {
   if (!config.request) {
     return config.problems.join('; ');
   }
-  const deletedFrom = input.record.deletedFrom;
-  const moved = deletedFrom && locationMismatch(requestOffsetsLocation(config.request), deletedFrom, 'the deleted connector');
+  const moved = requestMoved(input);
   if (moved && !input.settings.allowOffsetReset) {
     return `it changed since the delete: ${moved}`;
   }
   return undefined;
+}
+
+/** How the stored request would resume elsewhere than where the deleted connector kept its offsets; undefined when it would not (or nothing to compare). */
+function requestMoved(input: DecisionInput): string | undefined {
+  const request = input.observation.config?.request;
+  const deletedFrom = input.record.deletedFrom;
+  return request && deletedFrom ? locationMismatch(requestOffsetsLocation(request), deletedFrom, 'the deleted connector') : undefined;
+}
+
+/**
+ * The CREATE of the connector the guard deleted, from the usable stored request. When only
+ * allowOffsetReset lets it through (the request moved away from the deleted connector's offsets,
+ * or where they were is unknown), the incident records it, so that the recovery notice says so.
+ */
+function create(input: DecisionInput, record: RecoveryRecord, reason: string): Decision {
+  const unproven = input.settings.allowOffsetReset && (input.record.deletedFrom === undefined || requestMoved(input) !== undefined);
+  const incident = unproven && record.incident ? { ...record.incident, offsetsReset: true } : record.incident;
+  return { action: { kind: 'CREATE', request: input.observation.config!.request! }, record: incident === record.incident ? record : { ...record, incident }, reason, events: [] };
 }
 
 /** Where a connector keeps its offsets, when the observation says (undefined otherwise, e.g. in hand-made views). */
@@ -383,7 +399,7 @@ function reasonNotToDelete(input: DecisionInput, connector: ConnectorView): stri
   if (connector.state === 'PAUSED') {
     return 'the connector is PAUSED';
   }
-  if (settings.strategy !== 'RESTART_THEN_RECREATE' && settings.strategy !== 'RECREATE') {
+  if (!recreates(settings.strategy)) {
     return `the strategy is now ${settings.strategy}`;
   }
   if (trigger === 'MANUAL_RECOVER') {
@@ -419,6 +435,9 @@ function decideCreating(input: DecisionInput): Decision {
   const { record, observation: obs } = input;
   const connector = obs.connector;
   if (!connector) {
+    if (!recreates(input.settings.strategy)) {
+      return strategyCannotCreate(input, record);
+    }
     if (!obs.config) {
       return { action: { kind: 'LOAD_CONFIG' }, record, reason: 'connector still missing; reading the stored request to create it', events: [] };
     }
@@ -428,7 +447,7 @@ function decideCreating(input: DecisionInput): Decision {
         `The connector is deleted and the stored CreateConnector request is unusable: ${unusable}.`, 'Fix the stored request');
     }
     // The create was never issued, or was refused: issue it again (a duplicate is refused by the API).
-    return { action: { kind: 'CREATE', request: obs.config.request! }, record, reason: 'connector still missing; issuing the create again', events: [] };
+    return create(input, record, 'connector still missing; issuing the create again');
   }
   return waitForCreate(input, connector, `new connector is ${connector.state}`);
 }
@@ -664,6 +683,26 @@ function resumeOwedCreate(record: RecoveryRecord, now: number, attempts: number[
 /** Escalated while the connector the guard deleted was missing, and it still is: the guard owes its create. */
 function owesCreate(input: DecisionInput): boolean {
   return input.record.phase === 'ESCALATED' && input.record.createOwed === true && !input.observation.connector;
+}
+
+/** Whether the strategy may delete and re-create (its role then holds the create, PassRole and S3 read). */
+function recreates(strategy: Settings['strategy']): boolean {
+  return strategy === 'RESTART_THEN_RECREATE' || strategy === 'RECREATE';
+}
+
+/**
+ * The guard deleted the connector, and its strategy was changed since to one whose role cannot
+ * create it (no CreateConnector, PassRole or read of the stored request): say exactly that, once,
+ * and keep owing the create, which goes ahead as soon as a re-creating strategy is deployed again.
+ */
+function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Decision {
+  const strategy = input.settings.strategy;
+  return escalate(input, record, `connector deleted, but the strategy is now ${strategy}`,
+    `The guard deleted the connector to re-create it, and its strategy has since been changed to ${strategy}, whose role cannot create connectors.`,
+    'Nothing: the connector is still deleted.',
+    'Deploy the guard again with RESTART_THEN_RECREATE or RECREATE: it then creates the connector from the stored request on its next run. '
+    + 'Or re-create the connector by hand from the stored request, then reset the guard with `{"action":"reset"}`.',
+    'CRITICAL', true);
 }
 
 function planStep(strategy: Settings['strategy'], connector: ConnectorView): Step | undefined {

@@ -201,6 +201,16 @@ describe('tokens', () => {
     });
   });
 
+  test('token alarm counts are neither rejected nor warned about', () => {
+    const stack = newStack();
+    const n = new CfnParameter(stack, 'DatapointsToAlarm', { type: 'Number' }).valueAsNumber;
+    new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { offsetCommitAlarm: { datapointsToAlarm: n }, taskHealthAlarm: { evaluationPeriods: n, datapointsToAlarm: n } }));
+    new DebeziumSilentFailureGuard(stack, 'H', quickStartProps(stack, {
+      connectorArn: ORDERS_ARN.replace('orders-cdc', 'payments-cdc'), offsetCommitAlarm: { evaluationPeriods: n },
+    }));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   test('a literal ARN with a token name is accepted (the name cannot be compared at synth time)', () => {
     const stack = newStack();
     const name = new CfnParameter(stack, 'ConnectorName').valueAsString;

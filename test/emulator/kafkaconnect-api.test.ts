@@ -153,7 +153,13 @@ describe('MSK Connect API surface', () => {
     });
 
     test.each(connectorOperations)('%s with a well-formed ARN of no connector is NotFoundException', async (_operation, call) => {
-      for (const arn of [`${prefix}:connector/orders/00000000-0000-4000-8000-000000000000-9`, `arn:aws:kafkaconnect:us-east-1:${ACCOUNT}:connector/x/y`]) {
+      for (const arn of [
+        `${prefix}:connector/orders/00000000-0000-4000-8000-000000000000-9`,
+        `arn:aws:kafkaconnect:us-east-1:${ACCOUNT}:connector/x/y`,
+        // other partitions and longer region prefixes are well-formed too
+        `arn:aws-us-gov:kafkaconnect:us-gov-west-1:${ACCOUNT}:connector/orders.v2_x/y`,
+        `arn:aws-eusc:kafkaconnect:eusc-de-east-1:${ACCOUNT}:connector/x/y`,
+      ]) {
         const err = await errorOf(() => call(arn));
         expect([err.name, err.$metadata?.httpStatusCode]).toEqual(['NotFoundException', 404]);
       }

@@ -1332,11 +1332,12 @@ describe('DELETING', () => {
       next: CREATING,
     },
     {
-      case: 'connector gone, strategy switched to notify-only meanwhile: create anyway',
+      // Its role can no longer read the request or create (permissions.ts): say so, and keep owing the create.
+      case: 'connector gone, strategy switched to notify-only meanwhile: escalate CRITICAL, owing the create',
       seen: { state: 'MISSING', config: CONFIG.OK },
       settings: { strategy: 'NOTIFY_ONLY' },
-      expected: { action: CREATE, phase: 'CREATING', events: [] },
-      next: CREATING,
+      expected: { action: NONE, phase: 'ESCALATED', notice: 'CRITICAL', events: ESCALATED },
+      next: { ...DELETING, phase: 'ESCALATED', phaseSince: T0, escalation: 'connector deleted, but the strategy is now NOTIFY_ONLY', createOwed: true },
     },
     {
       case: 'connector gone, request now invalid: escalate CRITICAL',
@@ -1876,6 +1877,32 @@ describe('a connector the guard deleted is never forgotten', () => {
     expect(outcome(run({ ...later, trigger: 'MANUAL_RECOVER' }))).toEqual({ action: CREATE, phase: 'CREATING', events: [] });
   });
 
+  test.each(['DELETING', 'CREATING'] as const)('%s, connector gone, strategy switched to restart-only: escalated owing the create, which goes ahead once a re-creating strategy is back', (phase) => {
+    const switched = run({ record: { ...DELETING, phase, deletedFrom: FROM }, seen: { state: 'MISSING' }, settings: { strategy: 'RESTART_ONLY' } });
+    expect(outcome(switched)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'CRITICAL', events: ESCALATED });
+    expect(switched.notice?.seen).toBe('The guard deleted the connector to re-create it, and its strategy has since been changed to RESTART_ONLY, whose role cannot create connectors.');
+    expect(switched.notice?.next).toContain('Deploy the guard again with RESTART_THEN_RECREATE or RECREATE');
+    expect(switched.record.createOwed).toBe(true);
+    // still restart-only: a tick neither notifies again nor acts (its role cannot read the request: unusable)
+    const tick = run({ record: switched.record, seen: { state: 'MISSING', config: CONFIG.MISSING }, settings: { strategy: 'RESTART_ONLY' }, now: T0 + MIN });
+    expect(outcome(tick)).toEqual({ action: NONE, phase: 'ESCALATED', events: [] });
+    // redeployed with the default strategy: the owed create goes ahead
+    const back = run({ record: switched.record, seen: { state: 'MISSING', config: CONFIG.OK }, now: T0 + 2 * MIN });
+    expect(back.action.kind).toBe('CREATE');
+    expect(back.record.phase).toBe('CREATING');
+  });
+
+  test('an owed create that only allowOffsetReset lets through (where the offsets were is unknown) is recorded as an offsets reset', () => {
+    const owed: RecoveryRecord = { ...DELETING, phase: 'ESCALATED', escalation: 'connector deleted but the stored request is no longer usable', createOwed: true, deletedFrom: undefined };
+    const d = run({ record: owed, seen: { state: 'MISSING', config: CONFIG.OK }, settings: { allowOffsetReset: true } });
+    expect(d.action.kind).toBe('CREATE');
+    expect(d.record).toMatchObject({ phase: 'CREATING', incident: { offsetsReset: true } });
+    // knowing where they were, and the request unchanged, it is a plain recreate
+    const known = run({ record: { ...owed, deletedFrom: FROM }, seen: { state: 'MISSING', config: CONFIG.OK }, settings: { allowOffsetReset: true } });
+    expect(known.action.kind).toBe('CREATE');
+    expect(known.record.incident?.offsetsReset).toBeUndefined();
+  });
+
   test('recover after an operator re-created the connector by hand: the restart carries no flag of the old recreate', () => {
     const owed: RecoveryRecord = {
       ...DELETING, phase: 'ESCALATED', escalation: 'connector deleted but the stored request is no longer usable', createOwed: true, deletedFrom: FROM, deleteAccepted: true,
@@ -1933,11 +1960,14 @@ describe('a connector the guard deleted is never forgotten', () => {
         const d = run({ record: { ...record, phase }, seen: { state: 'MISSING', config: check(overrides) } });
         if (blocked === undefined) {
           expect(d.action.kind).toBe('CREATE');
+          expect(d.record.incident?.offsetsReset).toBeUndefined();
         } else {
           expect(outcome(d)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'CRITICAL', events: ESCALATED });
           expect(d.notice?.seen).toContain(`it changed since the delete: ${blocked}`);
-          // allowOffsetReset accepts the change
-          expect(run({ record: { ...record, phase }, seen: { state: 'MISSING', config: check(overrides) }, settings: { allowOffsetReset: true } }).action.kind).toBe('CREATE');
+          // allowOffsetReset accepts the change, and the incident records that the offsets may be reset (the recovery notice says so)
+          const allowed = run({ record: { ...record, phase }, seen: { state: 'MISSING', config: check(overrides) }, settings: { allowOffsetReset: true } });
+          expect(allowed.action.kind).toBe('CREATE');
+          expect(allowed.record.incident).toMatchObject({ steps: record.incident!.steps, offsetsReset: true });
         }
       }
     });
