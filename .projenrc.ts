@@ -58,6 +58,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      // A direct `npx jest` must not test a stale bundle of the recovery function.
+      globalSetup: '<rootDir>/test/global-setup.js',
       // The example app imports the package by name, as a consumer does.
       moduleNameMapper: { '^cdk-debezium-guard$': '<rootDir>/src' },
     },
