@@ -52,6 +52,19 @@ export function decide(input: DecisionInput): Decision {
     // A connector the guard is deleting or re-creating must not be left deleted: a reset keeps the recreate going,
     // and an escalation that still owes a create goes back to creating.
     const owed = owesCreate(input);
+    if (owed && !recreates(input.settings.strategy)) {
+      // The create is still owed, and this strategy cannot make it: stay escalated, and say so.
+      return {
+        action: { kind: 'NONE' },
+        record: { ...record, attempts: [] },
+        reason: 'manual reset: attempt history cleared; the create is still owed and the strategy cannot re-create',
+        notice: notice(input, 'WARNING', 'guard reset by an operator; create still owed',
+          `The guard was in phase ${record.phase} (${record.escalation ?? 'unknown reason'}).`,
+          `Cleared the recovery attempt history. The connector the guard deleted is still missing, and the strategy ${input.settings.strategy} cannot re-create it.`,
+          'Deploy the guard again with RESTART_THEN_RECREATE or RECREATE (it then creates the connector on its next run), or re-create the connector by hand and reset again.'),
+        events: [],
+      };
+    }
     // A delete that never took leaves the connector intact: a reset then cancels the recreate.
     const inFlight = (record.phase === 'DELETING' && !deleteNotTaken(input)) || record.phase === 'CREATING' || owed;
     const kept: RecoveryRecord = owed ? resumeOwedCreate(record, input.now, []) : { ...record, attempts: [] };
@@ -362,13 +375,17 @@ function requestMoved(input: DecisionInput): string | undefined {
 
 /**
  * The CREATE of the connector the guard deleted, from the usable stored request. When only
- * allowOffsetReset lets it through (the request moved away from the deleted connector's offsets,
- * or where they were is unknown), the incident records it, so that the recovery notice says so.
+ * allowOffsetReset lets it through (the request keeps no offsets of its own, moved away from the
+ * deleted connector's, or where they were is unknown), the incident records it, so that the
+ * recovery notice says so. Recorded here, when the create happens, not when the delete was decided:
+ * a delete that never took resets nothing.
  */
 function create(input: DecisionInput, record: RecoveryRecord, reason: string): Decision {
-  const unproven = input.settings.allowOffsetReset && (input.record.deletedFrom === undefined || requestMoved(input) !== undefined);
+  const config = input.observation.config!;
+  const unproven = input.settings.allowOffsetReset
+    && (!config.offsetsPreserved || input.record.deletedFrom === undefined || requestMoved(input) !== undefined);
   const incident = unproven && record.incident ? { ...record.incident, offsetsReset: true } : record.incident;
-  return { action: { kind: 'CREATE', request: input.observation.config!.request! }, record: incident === record.incident ? record : { ...record, incident }, reason, events: [] };
+  return { action: { kind: 'CREATE', request: config.request! }, record: incident === record.incident ? record : { ...record, incident }, reason, events: [] };
 }
 
 /** Where a connector keeps its offsets, when the observation says (undefined otherwise, e.g. in hand-made views). */
@@ -473,7 +490,8 @@ function waitForCreate(input: DecisionInput, connector: ConnectorView, why: stri
 function decideEscalated(given: DecisionInput): Decision {
   const { observation: obs, trigger, settings } = given;
   // Someone re-created the connector the guard owed: the debt is settled, and so are the old recreate's flags.
-  const record = given.record.createOwed && obs.connector ? { ...given.record, ...NO_INCIDENT_FLAGS } : given.record;
+  // A connector listed DELETING is not that (it is most likely the deleted one, in a stale listing).
+  const record = given.record.createOwed && !isGone(obs.connector) ? { ...given.record, ...NO_INCIDENT_FLAGS } : given.record;
   const input: DecisionInput = { ...given, record };
   // Escalated after deleting the connector (the stored request was invalid): the guard still owes the create.
   const owed = owesCreate(input);
@@ -492,9 +510,16 @@ function decideEscalated(given: DecisionInput): Decision {
   if (owed) {
     // The guard deleted the connector and owes its create: as soon as the stored request is usable
     // again (a human fixed it), create, without waiting for a human to say so.
+    if (obs.connector) {
+      return none(record, `escalated owing the create; the deleted connector is still listed ${obs.connector.state}: waiting for it to go`);
+    }
     const creating = resumeOwedCreate(record, input.now, trigger === 'MANUAL_RECOVER' ? [] : record.attempts);
     if (trigger === 'MANUAL_RECOVER') {
       return decideCreating({ ...input, record: creating });
+    }
+    if (!recreates(settings.strategy)) {
+      // Said once, when escalating; its role cannot read the stored request or create anyway.
+      return none(record, `escalated owing the create; the strategy ${settings.strategy} cannot re-create: waiting for a re-creating strategy`);
     }
     if (!obs.config) {
       return { action: { kind: 'LOAD_CONFIG' }, record, reason: 'escalated with the connector deleted: checking whether the stored request is usable now', events: [] };
@@ -588,8 +613,7 @@ function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: 
       'Nothing was deleted: the connector is as it was.',
       'Make the stored request name the worker configuration (latest revision, setting offset.storage.topic) and the bootstrap servers the running connector uses, or set allowOffsetReset on the guard if re-reading the source is acceptable.');
   }
-  const started = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
-  const incident = started && !obs.config.offsetsPreserved ? { ...started, offsetsReset: true } : started;
+  const incident = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
   return {
     action: { kind: 'DELETE', connectorArn: connector.arn, currentVersion: connector.currentVersion },
     record: {
@@ -682,7 +706,12 @@ function resumeOwedCreate(record: RecoveryRecord, now: number, attempts: number[
 
 /** Escalated while the connector the guard deleted was missing, and it still is: the guard owes its create. */
 function owesCreate(input: DecisionInput): boolean {
-  return input.record.phase === 'ESCALATED' && input.record.createOwed === true && !input.observation.connector;
+  return input.record.phase === 'ESCALATED' && input.record.createOwed === true && isGone(input.observation.connector);
+}
+
+/** Missing, or on its way out: a connector listed DELETING does not settle a create the guard owes. */
+function isGone(connector: ConnectorView | undefined): boolean {
+  return connector === undefined || connector.state === 'DELETING';
 }
 
 /** Whether the strategy may delete and re-create (its role then holds the create, PassRole and S3 read). */

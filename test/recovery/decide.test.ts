@@ -624,7 +624,12 @@ describe('recreate safety: nothing is deleted unless the recreate is proven safe
     const { final } = runLoading({ record: IDLE, seen: { state: 'FAILED' }, trigger: 'ALARM', settings: { allowOffsetReset: true }, config: CONFIG.NO_OFFSETS });
     expect(outcome(final)).toEqual({ action: DELETE, phase: 'DELETING', events: STARTED_RECREATE });
     expect(final.reason).toBe('connector FAILED: deleting to re-create from the stored request (offset reset allowed)');
-    expect(final.record.incident).toMatchObject({ steps: ['recreate'], offsetsReset: true });
+    // the reset is recorded when the create happens (a delete that never took resets nothing)
+    expect(final.record.incident).toEqual(expect.objectContaining({ steps: ['recreate'] }));
+    expect(final.record.incident?.offsetsReset).toBeUndefined();
+    const created = run({ record: final.record, seen: { state: 'MISSING', config: CONFIG.NO_OFFSETS }, settings: { allowOffsetReset: true }, now: T0 + MIN });
+    expect(created.action.kind).toBe('CREATE');
+    expect(created.record.incident).toMatchObject({ steps: ['recreate'], offsetsReset: true });
   });
 
   test('offsets preserved: delete without the offset-reset remark', () => {
@@ -1892,6 +1897,33 @@ describe('a connector the guard deleted is never forgotten', () => {
     expect(back.record.phase).toBe('CREATING');
   });
 
+  describe('an owed create the strategy cannot make (found by review)', () => {
+    const switched = () => run({ record: { ...DELETING, deletedFrom: FROM }, seen: { state: 'MISSING' }, settings: { strategy: 'RESTART_ONLY' } }).record;
+
+    test('a stale listing of the deleted connector (DELETING, old ARN, alarm OK) does not settle the debt', () => {
+      const stale = run({ record: switched(), seen: { state: 'DELETING', alarm: 'OK' }, settings: { strategy: 'RESTART_ONLY' }, now: T0 + MIN });
+      expect(outcome(stale)).toEqual({ action: NONE, phase: 'ESCALATED', events: [] });
+      expect(stale.record).toMatchObject({ createOwed: true, deletedFrom: FROM });
+      // redeployed with a re-creating strategy, the connector gone: the owed create goes ahead
+      const back = run({ record: stale.record, seen: { state: 'MISSING', config: CONFIG.OK }, now: T0 + 2 * MIN });
+      expect(back.action.kind).toBe('CREATE');
+    });
+
+    test('ticks do not repeat the CRITICAL notice, even when the stored request is readable', () => {
+      for (const minute of [1, 2, 3]) {
+        const tick = run({ record: switched(), seen: { state: 'MISSING', config: CONFIG.OK }, settings: { strategy: 'RESTART_ONLY' }, now: T0 + minute * MIN });
+        expect(outcome(tick)).toEqual({ action: NONE, phase: 'ESCALATED', events: [] });
+      }
+    });
+
+    test('a reset keeps the debt and says why nothing happens', () => {
+      const reset = run({ record: switched(), seen: { state: 'MISSING' }, settings: { strategy: 'RESTART_ONLY' }, trigger: 'MANUAL_RESET', now: T0 + MIN });
+      expect(outcome(reset)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: [] });
+      expect(reset.notice?.subject).toBe(subject('WARNING', 'guard reset by an operator; create still owed'));
+      expect(reset.record).toMatchObject({ createOwed: true, deletedFrom: FROM, attempts: [] });
+    });
+  });
+
   test('an owed create that only allowOffsetReset lets through (where the offsets were is unknown) is recorded as an offsets reset', () => {
     const owed: RecoveryRecord = { ...DELETING, phase: 'ESCALATED', escalation: 'connector deleted but the stored request is no longer usable', createOwed: true, deletedFrom: undefined };
     const d = run({ record: owed, seen: { state: 'MISSING', config: CONFIG.OK }, settings: { allowOffsetReset: true } });
@@ -2437,8 +2469,13 @@ describe('invariants', () => {
       && decision.action.kind === 'DELETE' && input.trigger !== 'MANUAL_RECOVER',
     'a connector someone else is changing (updating, pausing, resuming, creating) is never deleted': ({ input, decision }) =>
       decision.action.kind === 'DELETE' && ['UPDATING', 'PAUSING', 'RESUMING', 'CREATING'].includes(input.observation.connector?.state ?? ''),
-    'an escalation owes a create only while the connector is missing (a status request changes nothing)': ({ input, decision }) =>
-      input.trigger !== 'STATUS' && decision.record.phase === 'ESCALATED' && decision.record.createOwed === true && input.observation.connector !== undefined,
+    'an escalation owes a create only while the connector is missing or DELETING (a status request changes nothing)': ({ input, decision }) =>
+      input.trigger !== 'STATUS' && decision.record.phase === 'ESCALATED' && decision.record.createOwed === true
+      && input.observation.connector !== undefined && input.observation.connector.state !== 'DELETING',
+    'a create owed in ESCALATED is settled only by a connector listed in a state other than DELETING': ({ input, decision }) =>
+      input.record.phase === 'ESCALATED' && input.record.createOwed === true && input.trigger !== 'STATUS'
+      && (input.observation.connector === undefined || input.observation.connector.state === 'DELETING')
+      && !(decision.record.createOwed === true || (decision.record.phase === 'CREATING' && decision.record.deletedFrom === input.record.deletedFrom)),
     'a PAUSED connector is never restarted or deleted': ({ input, decision }) =>
       input.observation.connector?.state === 'PAUSED' && ['RESTART', 'DELETE'].includes(decision.action.kind),
     'in maintenance nothing is deleted without an operator': ({ input, decision }) =>
