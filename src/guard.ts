@@ -15,7 +15,7 @@ import { guardWidgets } from './dashboard';
 import { KafkaConnectVersion } from './kafka-connect-version';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
 import { DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
-import { ENV, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
+import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
 import { compositeAlarmDescription, guardAlarmName } from './signals/alarm-text';
 import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
@@ -204,7 +204,7 @@ export class DebeziumSilentFailureGuard extends Construct {
       role: this.recoveryRole,
       logGroup: this.recoveryLogGroup,
       // Each run makes at most one mutation plus a few reads; the SDK retries fit well inside this.
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(RECOVERY_FUNCTION_TIMEOUT_SECONDS),
       memorySize: 256,
       environment: this.recoveryEnvironment(strategy),
     });

@@ -122,7 +122,17 @@ export class MskConnectApi implements ConnectorApi {
   }
 
   public async workerProperties(workerConfigurationArn: string, revision: number): Promise<string | undefined> {
-    const out = await this.client.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn }));
+    let out;
+    try {
+      out = await this.client.send(new DescribeWorkerConfigurationCommand({ workerConfigurationArn }));
+    } catch (err) {
+      if (err instanceof NotFoundException) {
+        // The stored request names a worker configuration that does not exist: not proven to keep
+        // offsets, so the decision refuses the delete and says why (instead of every run throwing).
+        return undefined;
+      }
+      throw err;
+    }
     const latest = out.latestRevision;
     // Only the latest revision's properties can be read; an older revision cannot be proven safe.
     if (!latest || latest.revision !== revision || !latest.propertiesFileContent) {
@@ -203,22 +213,32 @@ export class DynamoStateStore implements StateStore {
   }
 
   private async put(record: RecoveryRecord, version: number, owner: string, leaseUntil: number): Promise<Leased> {
+    const item = {
+      pk: { S: this.connectorName },
+      version: { N: String(version + 1) },
+      record: { S: JSON.stringify(record) },
+      leaseOwner: { S: owner },
+      leaseUntil: { N: String(leaseUntil) },
+    };
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.table,
-        Item: {
-          pk: { S: this.connectorName },
-          version: { N: String(version + 1) },
-          record: { S: JSON.stringify(record) },
-          leaseOwner: { S: owner },
-          leaseUntil: { N: String(leaseUntil) },
-        },
+        Item: item,
         ConditionExpression: version === 0 ? 'attribute_not_exists(#pk)' : '#v = :v',
         ExpressionAttributeNames: version === 0 ? { '#pk': 'pk' } : { '#v': 'version' },
         ExpressionAttributeValues: version === 0 ? undefined : { ':v': { N: String(version) } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
+        // When a write's answer is lost, the SDK retries it, and the retry fails the version check
+        // against that very write. The item DynamoDB returns tells it apart from another run's write
+        // (owners are unique per invocation): then this write took, and the run goes on (to its notice).
+        const current = err.Item;
+        const fields = Object.keys(item) as (keyof typeof item)[];
+        if (current !== undefined && fields.every((k) => JSON.stringify(current[k]) === JSON.stringify(item[k]))) {
+          return { record, version: version + 1 };
+        }
         throw new LeaseLostError();
       }
       throw err;

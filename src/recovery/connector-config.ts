@@ -157,7 +157,7 @@ function offsetStorageProblem(
     return 'the stored request names no worker configuration, so the new connector would keep its offsets in a new topic of its own';
   }
   if (workerProperties === undefined) {
-    return 'the stored request\'s worker configuration could not be read at the revision it names (only the latest revision can be read)';
+    return 'the stored request\'s worker configuration could not be read at the revision it names (it does not exist, or that revision is not its latest: only the latest can be read)';
   }
   if (!setsOffsetStorageTopic(workerProperties)) {
     return 'the stored request\'s worker configuration does not set offset.storage.topic';

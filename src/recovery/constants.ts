@@ -53,3 +53,10 @@ export const MANUAL_ACTION = {
   RESET: 'reset',
   STATUS: 'status',
 } as const;
+
+/**
+ * The recovery function's timeout, and the lease a run holds on the connector's record. The lease
+ * must outlast the longest run (the timeout), or a successor could act while a run still does.
+ */
+export const RECOVERY_FUNCTION_TIMEOUT_SECONDS = 120;
+export const RECOVERY_LEASE_MS = 3 * 60_000;

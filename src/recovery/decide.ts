@@ -246,7 +246,7 @@ function decideVerifying(input: DecisionInput): Decision {
     const notified = incident?.offsetsReset
       ? notice(input, 'WARNING', 'connector recovered, committed offsets reset',
         `The alarm fired while the connector reported ${incident.initialState}.`,
-        `${recovered} The recreate was not proven to keep the committed offsets (allowOffsetReset is on), so the new connector started without them.`,
+        `${recovered} The new connector is not proven to resume from the committed offsets (${incident.offsetsReset}), so it may have started without them.`,
         'Check the data downstream: Debezium re-snapshots the captured tables (snapshot.mode=initial), or with snapshot.mode=never the changes made before the recreate are missing. To keep offsets next time, give the stored request a worker configuration that sets offset.storage.topic.')
       : notice(input, 'INFO', 'connector recovered',
         `The alarm fired while the connector reported ${incident?.initialState ?? 'unknown'}.`,
@@ -384,7 +384,7 @@ function create(input: DecisionInput, record: RecoveryRecord, reason: string): D
   const config = input.observation.config!;
   const unproven = input.settings.allowOffsetReset
     && (!config.offsetsPreserved || input.record.deletedFrom === undefined || requestMoved(input) !== undefined);
-  const incident = unproven && record.incident ? { ...record.incident, offsetsReset: true } : record.incident;
+  const incident = unproven && record.incident ? { ...record.incident, offsetsReset: 'allowOffsetReset let the create through without that proof' } : record.incident;
   return { action: { kind: 'CREATE', request: config.request! }, record: incident === record.incident ? record : { ...record, incident }, reason, events: [] };
 }
 
@@ -472,7 +472,14 @@ function decideCreating(input: DecisionInput): Decision {
 function waitForCreate(input: DecisionInput, connector: ConnectorView, why: string): Decision {
   const { record } = input;
   if (connector.state === 'RUNNING') {
-    return verify(input, connector.arn, `${why}; verifying`);
+    // The connector now listed may not be the guard's (its create met a Conflict with one someone
+    // else made meanwhile): if it keeps its offsets elsewhere than the deleted one did, say so.
+    const location = offsetsLocation(connector);
+    const moved = record.deletedFrom && location ? locationMismatch(location, record.deletedFrom, 'the deleted connector') : undefined;
+    const adopted = moved && record.incident && !record.incident.offsetsReset
+      ? { ...input, record: { ...record, incident: { ...record.incident, offsetsReset: 'the connector now running uses another worker configuration, revision or Kafka cluster than the one the guard deleted; someone else may have created it' } } }
+      : input;
+    return verify(adopted, connector.arn, `${why}; verifying`);
   }
   if (connector.state === 'FAILED') {
     return escalate(input, record, 're-created connector FAILED',

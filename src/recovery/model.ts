@@ -129,8 +129,12 @@ export interface Incident {
   readonly initialState: string;
   /** Steps taken so far, in order. */
   readonly steps: Step[];
-  /** A recreate of this incident started without proof that it keeps the committed offsets (allowOffsetReset). */
-  readonly offsetsReset?: boolean;
+  /**
+   * Why the connector that replaced the deleted one is not proven to resume from the committed
+   * offsets (allowOffsetReset let the create through, or the guard adopted a connector that runs
+   * elsewhere): the recovery notice then says so.
+   */
+  readonly offsetsReset?: string;
 }
 
 export type Step = 'restart' | 'recreate';

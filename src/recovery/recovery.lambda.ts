@@ -8,13 +8,10 @@ import type { Context } from 'aws-lambda';
 import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { RECOVERY_METRICS_NAMESPACE } from './constants';
+import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE } from './constants';
 import type { Clock, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 import { readHandlerConfig, triggerOf } from './settings';
-
-/** Lease = function timeout (the construct sets at most 2 min) plus a margin. */
-const LEASE_MS = 3 * 60_000;
 
 type Result = RunSummary | { outcome: 'IGNORED'; reason: string };
 
@@ -67,7 +64,7 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
       settings: config.settings,
       trigger,
       runId: context?.awsRequestId ?? `local-${process.pid}-${runs}`,
-      leaseMs: LEASE_MS,
+      leaseMs: RECOVERY_LEASE_MS,
       serviceExecutionRoleArn: config.serviceExecutionRoleArn,
     });
   };

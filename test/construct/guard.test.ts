@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACCOUNT, newStack, quickStartProps, REGION, ROLE_ARN } from './fixtures';
 import { DebeziumSilentFailureGuard, KafkaConnectVersion, RecoveryStrategy } from '../../src';
+import { RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_LEASE_MS } from '../../src/recovery/constants';
 
 function quickStart(overrides = {}) {
   const stack = newStack();
@@ -269,6 +270,13 @@ describe('composite alarm, notifications and triggers', () => {
 });
 
 describe('recovery function', () => {
+  test('a run\'s lease on the record outlasts the function timeout (else a successor could act while a run still does)', () => {
+    const { template } = quickStart();
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    expect(fn.Properties.Timeout).toBe(RECOVERY_FUNCTION_TIMEOUT_SECONDS);
+    expect(RECOVERY_LEASE_MS).toBeGreaterThanOrEqual((fn.Properties.Timeout + 30) * 1000);
+  });
+
   test('pinned runtime, arm64, bundled asset, own role and log group with retention', () => {
     const { stack, guard, template } = quickStart();
     template.hasResourceProperties('AWS::Lambda::Function', {

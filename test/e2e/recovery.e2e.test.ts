@@ -237,6 +237,66 @@ describe('faults', () => {
     });
   });
 
+  test('a lost DynamoDB answer on the save before a CRITICAL notice: the SDK\'s retry is recognised as the same write, the notice is sent', async () => {
+    // GIVEN the guard deleted a FAILED connector, and the stored request was removed after the delete
+    ({ world, clock } = await startWorld());
+    world.emulator.kafkaconnect.failConnector('orders-cdc', 'task died');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    expect(world.mutations()).toEqual(['DeleteConnector']);
+    world.deleteStoredRequest();
+    clock.advance(2 * MINUTE);
+    // WHEN the answer to the run's final save (its second PutItem) is lost after DynamoDB applied it
+    let puts = 0;
+    world.emulator.faults.onRequest = (_service, operation) => (operation === 'PutItem' && ++puts === 2 ? 'drop-after' : undefined);
+    await world.tick();
+    world.emulator.faults.onRequest = undefined;
+    for (let i = 0; i < 5; i++) {
+      clock.advance(MINUTE);
+      await world.tick();
+    }
+    // THEN the run went on to its notice, once; the connector stays deleted and the create owed
+    expect(puts).toBeGreaterThanOrEqual(3); // the lost write and the SDK's retry of it
+    expectEnd(world, {
+      state: 'absent',
+      arn: 'same',
+      offsets: 'kept',
+      phase: 'ESCALATED',
+      subjects: [expect.stringMatching(/^\[CRITICAL\] orders-cdc: needs a human: connector deleted but the stored request is no longer usable/) as unknown as string],
+      mutations: ['DeleteConnector'],
+    });
+  });
+
+  test('the create meets a Conflict with a connector someone else made meanwhile, without offset storage: the recovery notice says offsets may be reset', async () => {
+    // GIVEN the guard deleted a FAILED connector
+    ({ world, clock } = await startWorld());
+    const kc = world.emulator.kafkaconnect;
+    kc.failConnector('orders-cdc', 'task died');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    // WHEN, just before its create, someone creates a connector of that name without the worker configuration
+    world.emulator.faults.onRequest = (_service, operation) => {
+      if (operation === 'CreateConnector') {
+        world.emulator.faults.onRequest = undefined;
+        kc.addConnector({ ...world.createRequest(), workerConfiguration: undefined }, { running: true });
+      }
+      return undefined;
+    };
+    await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
+    // THEN the guard's create was refused, it adopted that connector, and did not call it a clean recovery
+    expect(world.emulator.requests.of('kafkaconnect', 'CreateConnector').map((r) => r.errorCode)).toEqual(['ConflictException']);
+    expectEnd(world, {
+      state: 'RUNNING',
+      health: 'healthy',
+      arn: 'new',
+      offsets: 'reset',
+      phase: 'IDLE',
+      subjects: ['[WARNING] orders-cdc: connector recovered, committed offsets reset'],
+      mutations: ['DeleteConnector'],
+    });
+    expect(world.notices()[0].message).toContain('someone else may have created it');
+  });
+
   test('a slow delete: the guard waits, reports once, and re-creates when the delete finishes', async () => {
     ({ world, clock } = await startWorld({ durations: { deleteMs: 45 * MINUTE, createMs: 2 * MINUTE, restartMs: MINUTE } }));
     world.emulator.kafkaconnect.failConnector('orders-cdc');

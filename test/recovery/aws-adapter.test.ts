@@ -217,9 +217,14 @@ describe('MskConnectApi', () => {
       await expect(api.workerProperties(WORKER_ARN, 3)).resolves.toBeUndefined();
     });
 
-    test('errors propagate', async () => {
+    test('undefined when the worker configuration does not exist (the delete is then refused, with the reason)', async () => {
       kc.on(DescribeWorkerConfigurationCommand).rejects(new NotFoundException({ message: 'no such worker configuration', $metadata }));
-      await expect(api.workerProperties(WORKER_ARN, 3)).rejects.toBeInstanceOf(NotFoundException);
+      await expect(api.workerProperties(WORKER_ARN, 3)).resolves.toBeUndefined();
+    });
+
+    test('other errors propagate', async () => {
+      kc.on(DescribeWorkerConfigurationCommand).rejects(new Error('InternalServerError'));
+      await expect(api.workerProperties(WORKER_ARN, 3)).rejects.toThrow('InternalServerError');
     });
   });
 });
@@ -357,6 +362,7 @@ describe('DynamoStateStore', () => {
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': 'pk' },
         ExpressionAttributeValues: undefined,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
     });
 
@@ -438,6 +444,25 @@ describe('DynamoStateStore', () => {
       const error = await store.save(next, 5, 'run-1', NOW, LEASE, false).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LeaseLostError);
       expect(error).toMatchObject({ name: 'LeaseLostError', message: 'another run took over the recovery record; stopping this run' });
+    });
+
+    test('a retry of this very write (its first answer was lost) is this write: success, not LeaseLostError', async () => {
+      // GIVEN DynamoDB holds exactly what this run wrote (same version, owner, record, lease)
+      const ours = { pk: { S: 'orders' }, version: { N: '6' }, record: { S: JSON.stringify(next) }, leaseOwner: { S: 'run-1' }, leaseUntil: { N: String(NOW + LEASE) } };
+      ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, Item: ours }));
+      // THEN the save counts, and asked DynamoDB for the item that failed the check
+      await expect(store.save(next, 5, 'run-1', NOW, LEASE, false)).resolves.toEqual({ record: next, version: 6 });
+      expect(ddb).toHaveReceivedCommandWith(PutItemCommand, { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
+    });
+
+    test.each([
+      { case: 'another run\'s write', change: { leaseOwner: { S: 'run-2' } } },
+      { case: 'another record at the same version', change: { record: { S: JSON.stringify(stored) } } },
+      { case: 'a later version', change: { version: { N: '7' } } },
+    ])('a failed check against $case is still LeaseLostError', async ({ change }) => {
+      const other = { pk: { S: 'orders' }, version: { N: '6' }, record: { S: JSON.stringify(next) }, leaseOwner: { S: 'run-1' }, leaseUntil: { N: String(NOW + LEASE) }, ...change };
+      ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, Item: other }));
+      await expect(store.save(next, 5, 'run-1', NOW, LEASE, false)).rejects.toBeInstanceOf(LeaseLostError);
     });
 
     test('other errors propagate unchanged', async () => {

@@ -277,11 +277,11 @@ describe('checkConnectorConfig', () => {
         'serviceExecutionRoleArn must equal the role given to the guard as serviceExecutionRole; the guard may pass no other role',
       ],
       offsetsPreserved: false,
-      offsetsProblem: 'the stored request\'s worker configuration could not be read at the revision it names (only the latest revision can be read)',
+      offsetsProblem: 'the stored request\'s worker configuration could not be read at the revision it names (it does not exist, or that revision is not its latest: only the latest can be read)',
     });
   });
 
-  const UNREADABLE = 'the stored request\'s worker configuration could not be read at the revision it names (only the latest revision can be read)';
+  const UNREADABLE = 'the stored request\'s worker configuration could not be read at the revision it names (it does not exist, or that revision is not its latest: only the latest can be read)';
   const NO_TOPIC = 'the stored request\'s worker configuration does not set offset.storage.topic';
   const NO_WORKER = 'the stored request names no worker configuration, so the new connector would keep its offsets in a new topic of its own';
   test.each([

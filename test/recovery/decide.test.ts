@@ -629,7 +629,7 @@ describe('recreate safety: nothing is deleted unless the recreate is proven safe
     expect(final.record.incident?.offsetsReset).toBeUndefined();
     const created = run({ record: final.record, seen: { state: 'MISSING', config: CONFIG.NO_OFFSETS }, settings: { allowOffsetReset: true }, now: T0 + MIN });
     expect(created.action.kind).toBe('CREATE');
-    expect(created.record.incident).toMatchObject({ steps: ['recreate'], offsetsReset: true });
+    expect(created.record.incident).toMatchObject({ steps: ['recreate'], offsetsReset: 'allowOffsetReset let the create through without that proof' });
   });
 
   test('offsets preserved: delete without the offset-reset remark', () => {
@@ -1226,13 +1226,13 @@ describe('VERIFYING', () => {
   });
 
   test('after a recreate allowed to lose the committed offsets, the recovery notice is a WARNING that says so', () => {
-    const d = run({ record: { ...AFTER_RECREATE, incident: { ...AFTER_RECREATE.incident!, offsetsReset: true } }, seen: { alarm: 'OK', arn: NEW_ARN } });
+    const d = run({ record: { ...AFTER_RECREATE, incident: { ...AFTER_RECREATE.incident!, offsetsReset: 'allowOffsetReset let the create through without that proof' } }, seen: { alarm: 'OK', arn: NEW_ARN } });
     expect(d.notice).toEqual({
       severity: 'WARNING',
       subject: subject('WARNING', 'connector recovered, committed offsets reset'),
       seen: 'The alarm fired while the connector reported RUNNING.',
       done: 'Recovered by restart then recreate; the alarm is OK again 1200 s after the first step. '
-        + 'The recreate was not proven to keep the committed offsets (allowOffsetReset is on), so the new connector started without them.',
+        + 'The new connector is not proven to resume from the committed offsets (allowOffsetReset let the create through without that proof), so it may have started without them.',
       next: 'Check the data downstream: Debezium re-snapshots the captured tables (snapshot.mode=initial), or with snapshot.mode=never the changes '
         + 'made before the recreate are missing. To keep offsets next time, give the stored request a worker configuration that sets offset.storage.topic.',
     });
@@ -1928,7 +1928,7 @@ describe('a connector the guard deleted is never forgotten', () => {
     const owed: RecoveryRecord = { ...DELETING, phase: 'ESCALATED', escalation: 'connector deleted but the stored request is no longer usable', createOwed: true, deletedFrom: undefined };
     const d = run({ record: owed, seen: { state: 'MISSING', config: CONFIG.OK }, settings: { allowOffsetReset: true } });
     expect(d.action.kind).toBe('CREATE');
-    expect(d.record).toMatchObject({ phase: 'CREATING', incident: { offsetsReset: true } });
+    expect(d.record).toMatchObject({ phase: 'CREATING', incident: { offsetsReset: 'allowOffsetReset let the create through without that proof' } });
     // knowing where they were, and the request unchanged, it is a plain recreate
     const known = run({ record: { ...owed, deletedFrom: FROM }, seen: { state: 'MISSING', config: CONFIG.OK }, settings: { allowOffsetReset: true } });
     expect(known.action.kind).toBe('CREATE');
@@ -1961,6 +1961,21 @@ describe('a connector the guard deleted is never forgotten', () => {
   describe('the request read again after the delete must still resume from where the deleted connector kept its offsets', () => {
     const check = (overrides: Record<string, unknown>) =>
       checkConnectorConfig(JSON.stringify(requestJson(overrides)), EXPECTATIONS, OFFSET_PROPERTIES);
+
+    test.each([
+      { case: 'keeps its offsets where the deleted one did: a plain recovery', location: FROM, reset: undefined },
+      {
+        case: 'runs with another worker configuration (someone else created it, the guard\'s create met a Conflict): the incident records it',
+        location: { ...FROM, workerConfigurationArn: `${WORKER_ARN}-other` },
+        reset: 'the connector now running uses another worker configuration, revision or Kafka cluster than the one the guard deleted; someone else may have created it',
+      },
+    ])('CREATING, a connector RUNNING under a new ARN that $case', ({ location, reset }) => {
+      const connector = { arn: NEW_ARN, state: 'RUNNING', currentVersion: VERSION, ...location };
+      const record: RecoveryRecord = { ...DELETING, phase: 'CREATING', connectorArn: undefined, deletedFrom: FROM };
+      const d = decide({ record, observation: { ...seen({ state: 'RUNNING', arn: NEW_ARN }), connector }, trigger: 'TICK', settings: SETTINGS, now: T0 });
+      expect(d.record.phase).toBe('VERIFYING');
+      expect(d.record.incident?.offsetsReset).toBe(reset);
+    });
 
     test('the delete saves where the connector kept its offsets', () => {
       const connector = { arn: ARN, state: 'FAILED', currentVersion: VERSION, ...FROM };
@@ -1999,7 +2014,7 @@ describe('a connector the guard deleted is never forgotten', () => {
           // allowOffsetReset accepts the change, and the incident records that the offsets may be reset (the recovery notice says so)
           const allowed = run({ record: { ...record, phase }, seen: { state: 'MISSING', config: check(overrides) }, settings: { allowOffsetReset: true } });
           expect(allowed.action.kind).toBe('CREATE');
-          expect(allowed.record.incident).toMatchObject({ steps: record.incident!.steps, offsetsReset: true });
+          expect(allowed.record.incident).toMatchObject({ steps: record.incident!.steps, offsetsReset: 'allowOffsetReset let the create through without that proof' });
         }
       }
     });
