@@ -56,7 +56,10 @@ interface ConnectorRecord {
   readonly name: string;
   readonly seq: number;
   readonly createdAt: number;
-  readonly spec: ConnectorSpec;
+  /** What the connector runs with: the create request, as later updates changed it. */
+  spec: ConnectorSpec;
+  /** Tags, user and system (`aws:`), as ListTagsForResource returns them. */
+  tags: Record<string, string>;
   readonly topic: string;
   currentVersion: string;
   state: ConnectorState;
@@ -159,6 +162,22 @@ export class KafkaConnectModel {
     } catch (e) {
       throw plain(e);
     }
+  }
+
+  /**
+   * UpdateConnector (which the emulator's API does not take): replaces the given fields of what the
+   * connector runs with (e.g. `connectorConfiguration`, `capacity`), and gives it a new current version.
+   */
+  public updateConnector(name: string, changes: Partial<Pick<ConnectorSpec, 'capacity' | 'connectorConfiguration' | 'plugins' | 'workerConfiguration'>>): void {
+    const c = this.require(name);
+    c.spec = { ...c.spec, ...structuredClone(changes) };
+    c.currentVersion = this.options.ids.token('version', 14);
+  }
+
+  /** Adds tags to the connector, `aws:` system tags included (as CloudFormation adds `aws:cloudformation:stack-name`). */
+  public tagConnector(name: string, tags: Record<string, string>): void {
+    const c = this.require(name);
+    c.tags = { ...c.tags, ...tags };
   }
 
   /** The live connector (any state until deletion completes) with this name. */
@@ -266,6 +285,11 @@ export class KafkaConnectModel {
       connectorConfiguration: c.spec.connectorConfiguration,
       stateDescription: c.stateDescription,
     };
+  }
+
+  public apiListTags(arn: string): { tags: Record<string, string> } {
+    this.settle();
+    return { tags: { ...this.get(arn).tags } };
   }
 
   public apiCreate(body: Record<string, unknown>): { connectorArn: string; connectorName: string; connectorState: ConnectorState } {
@@ -414,6 +438,7 @@ export class KafkaConnectModel {
       seq,
       topic,
       spec,
+      tags: { ...spec.tags },
       createdAt: now,
       currentVersion: ids.token('version', 14),
       state: running ? 'RUNNING' : 'CREATING',

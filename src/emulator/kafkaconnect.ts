@@ -90,6 +90,13 @@ export class KafkaConnectHandler implements ServiceHandler {
         return notEmulated(action === 'pause' ? 'PauseConnector' : 'ResumeConnector', params);
       }
     }
+    if (collection === 'tags' && depth === 3 && m === 'GET') {
+      return {
+        operation: 'ListTagsForResource',
+        params: { resourceArn: label },
+        run: () => jsonResult(200, this.model.apiListTags(label)),
+      };
+    }
     if (collection === 'worker-configurations' && depth === 3 && m === 'GET') {
       return {
         operation: 'DescribeWorkerConfiguration',

@@ -14,7 +14,7 @@ import { compositeAlarmDescription } from '../signals/alarm-text';
 
 /** The role's statements that only a strategy that may delete and re-create the connector needs. */
 const RECREATE_STATEMENTS = [
-  'RecreateConnector', 'CreateConnector', 'ReadWorkerConfiguration', 'PassServiceExecutionRole',
+  'CompareWithRunningConnector', 'RecreateConnector', 'CreateConnector', 'ReadWorkerConfiguration', 'PassServiceExecutionRole',
   'CreateConnectorNetworkAndLogDelivery', 'ReadStoredCreateConnectorRequest',
 ];
 

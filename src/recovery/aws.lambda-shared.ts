@@ -8,8 +8,9 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand,
-  DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, NotFoundException, RestartConnectorCommand,
+  ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
+  DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
+  RestartConnectorCommand,
   type CreateConnectorCommandInput,
 } from '@aws-sdk/client-kafkaconnect';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -121,6 +122,20 @@ export class MskConnectApi implements ConnectorApi {
     }
   }
 
+  public async describe(connectorArn: string): Promise<Record<string, unknown> | undefined> {
+    const out = await notFoundAsUndefined(this.client.send(new DescribeConnectorCommand({ connectorArn })));
+    if (out === undefined) {
+      return undefined;
+    }
+    const { $metadata: _, ...description } = out;
+    return description;
+  }
+
+  public async tags(connectorArn: string): Promise<Record<string, string> | undefined> {
+    const out = await notFoundAsUndefined(this.client.send(new ListTagsForResourceCommand({ resourceArn: connectorArn })));
+    return out === undefined ? undefined : { ...out.tags };
+  }
+
   public async workerProperties(workerConfigurationArn: string, revision: number): Promise<string | undefined> {
     let out;
     try {
@@ -139,6 +154,18 @@ export class MskConnectApi implements ConnectorApi {
       return undefined;
     }
     return Buffer.from(latest.propertiesFileContent, 'base64').toString('utf8');
+  }
+}
+
+/** The call's answer, or undefined when MSK Connect answers NotFound (the connector was deleted meanwhile). */
+async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof NotFoundException) {
+      return undefined;
+    }
+    throw err;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ConfigCheck, OffsetsLocation } from './model';
+import { fingerprintOf } from './request-drift';
 
 /** MSK Connect's MCU counts per worker. */
 const MCU_COUNTS = [1, 2, 4, 8];
@@ -141,7 +142,7 @@ export function checkConnectorConfig(
   if (problems.length > 0) {
     return { problems, ...offsets };
   }
-  return { problems, ...offsets, request: parsed };
+  return { problems, ...offsets, request: parsed, fingerprint: fingerprintOf(parsed) };
 }
 
 /**

@@ -1,8 +1,10 @@
 import { backoffMs } from './backoff';
 import { locationMismatch, requestOffsetsLocation } from './connector-config';
 import type {
-  Action, ConnectorView, Decision, Incident, Notice, Observation, OffsetsLocation, RecoveryEvent, RecoveryRecord, Settings, Step, TriggerKind,
+  Action, ConfigCheck, ConnectorView, Decision, Incident, Notice, Observation, OffsetsLocation, RecoveryEvent, RecoveryRecord, Settings, Step,
+  TriggerKind,
 } from './model';
+import { fingerprintDifferences } from './request-drift';
 
 /** States in which someone (MSK Connect, an operator, a deployment) is already changing the connector. */
 const TRANSITIONAL = new Set(['CREATING', 'UPDATING', 'DELETING', 'PAUSING', 'RESUMING', 'RESTARTING']);
@@ -14,7 +16,9 @@ const TRANSITIONAL = new Set(['CREATING', 'UPDATING', 'DELETING', 'PAUSING', 'RE
 const DELETE_SETTLE_MS = 5 * 60_000;
 
 /** The record's flags that belong to one incident's recreate or restart, cleared when a new one starts. */
-const NO_INCIDENT_FLAGS = { deletedFrom: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined } as const;
+const NO_INCIDENT_FLAGS = {
+  deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined,
+} as const;
 
 /** Restart operation states that end the operation. */
 const OPERATION_DONE = 'RESTART_COMPLETE';
@@ -152,7 +156,9 @@ function decideIdle(input: DecisionInput): Decision {
     return escalate(input, record, `connector is ${connector.state} and the restart-only strategy cannot restart it`,
       `The connector is ${connector.state}. RestartConnector only works on a RUNNING connector.`,
       'Nothing: the strategy is restart-only, so the guard does not re-create connectors.',
-      'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
+      settings.cloudFormationManaged
+        ? 'Inspect the worker logs and fix the cause; then replace the connector through the CloudFormation stack that manages it (never by hand: the stack would lose track of it), and reset the guard.'
+        : 'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
   }
   if (record.attempts.length >= settings.budget) {
     return escalate(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
@@ -241,7 +247,10 @@ function decideVerifying(input: DecisionInput): Decision {
   if (obs.alarm.state === 'OK') {
     const seconds = incident ? Math.round((now - incident.startedAt) / 1000) : 0;
     const scheduled = incident?.trigger === 'SCHEDULED_RESTART';
-    const recovered = `Recovered by ${(incident?.steps ?? []).join(' then ') || 'no action'}; the alarm is OK again ${seconds} s after the first step.`;
+    const masked = incident?.uncompared?.length
+      ? ` DescribeConnector masked ${incident.uncompared.join(', ')}, so for those keys the guard compared only their presence with the stored request, not their values.`
+      : '';
+    const recovered = `Recovered by ${(incident?.steps ?? []).join(' then ') || 'no action'}; the alarm is OK again ${seconds} s after the first step.${masked}`;
     // A recreate allowed to lose the committed offsets is not a plain recovery: the data downstream needs a look.
     const notified = incident?.offsetsReset
       ? notice(input, 'WARNING', 'connector recovered, committed offsets reset',
@@ -321,7 +330,7 @@ function decideDeleting(input: DecisionInput): Decision {
   if (standDown !== undefined) {
     return {
       action: { kind: 'NONE' },
-      record: { ...record, phase: 'IDLE', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined, deletedFrom: undefined },
+      record: { ...record, phase: 'IDLE', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined, deletedFrom: undefined, ranAs: undefined },
       reason: `the delete did not take and ${standDown}: not deleting`,
       notice: notice(input, 'WARNING', 'recreate abandoned before the delete',
         `The guard had decided to re-create the connector, but the delete did not take (the connector is ${connector.state}), and ${standDown}.`,
@@ -340,7 +349,8 @@ function decideDeleting(input: DecisionInput): Decision {
   if (!obs.config) {
     return { action: { kind: 'LOAD_CONFIG' }, record, reason: 'connector still there; reading the stored request before deleting again', events: [] };
   }
-  if (!obs.config.request || (!obs.config.offsetsPreserved && !input.settings.allowOffsetReset)) {
+  const unsafe = revertRisk(input.settings, obs.config) !== undefined || (!obs.config.offsetsPreserved && !input.settings.allowOffsetReset);
+  if (!obs.config.request || unsafe) {
     return startRecreate(input, { ...record, phase: 'IDLE' }, connector, `the connector is still ${connector.state} and must be deleted again`);
   }
   return deleteAgain(input, connector);
@@ -358,6 +368,13 @@ function createBlocker(input: DecisionInput): string | undefined {
   }
   if (!config.request) {
     return config.problems.join('; ');
+  }
+  // Read again after the delete, the request must still describe the connector the guard deleted:
+  // whoever can write the object must not be able to reshape (or revert) the connector through a recreate.
+  const ranAs = input.record.ranAs;
+  const changed = ranAs && config.fingerprint ? fingerprintDifferences(ranAs, config.fingerprint) : [];
+  if (changed.length > 0) {
+    return `it changed since the delete, in ${changed.join(', ')}; it must describe the connector the guard deleted (restore it as it was)`;
   }
   const moved = requestMoved(input);
   if (moved && !input.settings.allowOffsetReset) {
@@ -426,6 +443,45 @@ function reasonNotToDelete(input: DecisionInput, connector: ConnectorView): stri
     return 'the maintenance switch is on (alarm actions disabled)';
   }
   return obs.alarm.state === 'ALARM' ? undefined : `the alarm is ${obs.alarm.state}`;
+}
+
+/** What a human is told when a recreate would harm the running connector. */
+interface RevertRisk {
+  readonly reason: string;
+  readonly seen: string;
+  readonly next: string;
+}
+
+/**
+ * Why re-creating the running connector from the stored request would harm it, or undefined when it
+ * would not: its CloudFormation stack would lose track of it, or the request is older than the
+ * connector (a recreate would revert what changed since), or the two could not be compared.
+ */
+function revertRisk(settings: Settings, config: ConfigCheck): RevertRisk | undefined {
+  const drift = config.drift;
+  if (settings.cloudFormationManaged || drift?.stack !== undefined) {
+    const stack = drift?.stack !== undefined ? `CloudFormation stack ${drift.stack}` : 'a CloudFormation stack (the guard was built from its CfnConnector)';
+    return {
+      reason: 'connector managed by CloudFormation; not deleting',
+      seen: `A recreate is needed, but the connector belongs to ${stack}. Re-created outside the stack it would get a new ARN the stack does not know, and the stack's next update or delete would fail or orphan it.`,
+      next: 'Replace the connector through its stack (a deployment that replaces the AWS::KafkaConnect::Connector), then reset the guard with `{"action":"reset"}`.',
+    };
+  }
+  if (drift === undefined) {
+    return {
+      reason: 'running connector could not be compared with the stored request; not deleting',
+      seen: 'A recreate is needed, but the running connector could not be described (DescribeConnector, ListTagsForResource), so the guard cannot prove that the stored request would not revert it.',
+      next: 'Check that the recovery role may call kafkaconnect:DescribeConnector and kafkaconnect:ListTagsForResource on the connector, then invoke the guard with `{"action":"recover"}`.',
+    };
+  }
+  if (drift.differences.length > 0) {
+    return {
+      reason: 'stored request differs from the running connector; not deleting',
+      seen: `A recreate is needed, but the stored CreateConnector request differs from the running connector in ${drift.differences.join(', ')}: a recreate from it would revert ${drift.differences.length === 1 ? 'that change' : 'those changes'}.`,
+      next: 'Refresh the stored request from the running connector (README, "Refreshing the stored request": describe-connector and list-tags-for-resource), then invoke the guard with `{"action":"recover"}`.',
+    };
+  }
+  return undefined;
 }
 
 function deleteAgain(input: DecisionInput, connector: ConnectorView): Decision {
@@ -614,13 +670,19 @@ function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: 
       'Nothing was deleted: the connector is as it was.',
       'Fix the stored request, then invoke the guard with `{"action":"recover"}`.');
   }
+  const risk = revertRisk(settings, obs.config);
+  if (risk !== undefined) {
+    return escalate(input, record, risk.reason, `${cause}${risk.seen}`, 'Nothing was deleted: the connector is as it was.', risk.next);
+  }
   if (!obs.config.offsetsPreserved && !settings.allowOffsetReset) {
     return escalate(input, record, 'recreate would lose committed offsets; not deleting',
       `${cause}A recreate is needed, but it is not proven to resume from the committed offsets: ${obs.config.offsetsProblem ?? 'unknown reason'}.`,
       'Nothing was deleted: the connector is as it was.',
       'Make the stored request name the worker configuration (latest revision, setting offset.storage.topic) and the bootstrap servers the running connector uses, or set allowOffsetReset on the guard if re-reading the source is acceptable.');
   }
-  const incident = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
+  const started = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
+  const uncompared = obs.config.drift?.uncompared ?? [];
+  const incident = started && uncompared.length > 0 ? { ...started, uncompared } : started;
   return {
     action: { kind: 'DELETE', connectorArn: connector.arn, currentVersion: connector.currentVersion },
     record: {
@@ -634,6 +696,7 @@ function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: 
       slowNoticeSent: undefined,
       noticeKey: undefined,
       deletedFrom: offsetsLocation(connector),
+      ranAs: obs.config.fingerprint,
       deleteAccepted: undefined,
       createOwed: undefined,
       restartUnconfirmed: undefined,

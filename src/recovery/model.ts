@@ -2,6 +2,7 @@
  * Types of the recovery function's decision core. Plain data only: everything here is
  * serialisable, so a record can be stored in DynamoDB and a decision can be logged as is.
  */
+import type { RequestDrift, RequestFingerprint } from './request-drift';
 
 /** How the function tries to recover a connector (mirrors the construct's `RecoveryStrategy`). */
 export type Strategy = 'RESTART_THEN_RECREATE' | 'RESTART_ONLY' | 'RECREATE' | 'NOTIFY_ONLY';
@@ -42,6 +43,8 @@ export interface Settings {
   readonly verifyMs: number;
   /** How long a restart, delete or create may take before the guard calls it stuck. */
   readonly operationTimeoutMs: number;
+  /** The connector belongs to a CloudFormation stack (the guard was built from its `CfnConnector`): never re-created. */
+  readonly cloudFormationManaged?: boolean;
 }
 
 /** Where a connector keeps its committed offsets: its worker configuration and Kafka cluster. */
@@ -71,6 +74,13 @@ export interface ConfigCheck {
   readonly offsetsProblem?: string;
   /** The validated request, present only when `problems` is empty. */
   readonly request?: Record<string, unknown>;
+  /** The validated request's fingerprint (a hash per field, no values), present with `request`. */
+  readonly fingerprint?: RequestFingerprint;
+  /**
+   * The request compared with the running connector (`DescribeConnector`, `ListTagsForResource`); absent
+   * when there is no running connector, or it could not be described.
+   */
+  readonly drift?: RequestDrift;
 }
 
 /** What the function observed in one run. */
@@ -118,6 +128,11 @@ export interface RecoveryRecord {
   readonly deleteAccepted?: boolean;
   /** Set by an escalation with the connector the guard deleted still missing: the guard owes its create. */
   readonly createOwed?: boolean;
+  /**
+   * The fingerprint of the stored request that matched the running connector when the guard deleted it:
+   * the request read again for the create must still match it (it may have been changed or swapped meanwhile).
+   */
+  readonly ranAs?: RequestFingerprint;
   /** RestartConnector was refused on a retry, so whether the restart ran is unknown: it must not lead to a recreate. */
   readonly restartUnconfirmed?: boolean;
 }
@@ -135,6 +150,8 @@ export interface Incident {
    * elsewhere): the recovery notice then says so.
    */
   readonly offsetsReset?: string;
+  /** Configuration keys DescribeConnector masked when the recreate was decided: the recovery notice names them. */
+  readonly uncompared?: string[];
 }
 
 export type Step = 'restart' | 'recreate';

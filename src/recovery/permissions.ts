@@ -83,10 +83,10 @@ export function recoveryStatements(scope: Construct, props: RecoveryPermissionsP
 
 /**
  * The MSK Connect side of the recovery function's policy: list connectors (the function reads the
- * connector's state from its listing, never with DescribeConnector), follow restart operations,
- * restart the one connector unless the strategy is notify-only (by name, so the statement survives
- * a recreate's new ARN), and, only when the strategy may re-create, delete/create it and pass its
- * one service execution role.
+ * connector's state from its listing), follow restart operations, restart the one connector unless
+ * the strategy is notify-only (by name, so the statement survives a recreate's new ARN), and, only
+ * when the strategy may re-create, describe it and read its tags (to compare it with the stored
+ * request), delete/create it and pass its one service execution role.
  */
 function connectorStatements(scope: Construct, props: RecoveryPermissionsProps): iam.PolicyStatement[] {
   const arn = (resource: string) => kafkaConnectArn(scope, resource);
@@ -114,6 +114,12 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
     return statements;
   }
   statements.push(
+    new iam.PolicyStatement({
+      sid: 'CompareWithRunningConnector',
+      // Before any delete: the stored request must describe the connector as it runs, tags included.
+      actions: ['kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource'],
+      resources: [connector],
+    }),
     new iam.PolicyStatement({
       sid: 'RecreateConnector',
       actions: ['kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource'],

@@ -15,6 +15,13 @@ export interface ConnectorApi {
   delete(connectorArn: string, currentVersion?: string): Promise<void>;
   /** Starts CreateConnector (asynchronous); resolves quietly when the name already exists. */
   create(request: Record<string, unknown>): Promise<void>;
+  /**
+   * The connector as it runs (`DescribeConnector`), or undefined when it does not exist. Holds its
+   * configuration, passwords included: compare it, never log or store it.
+   */
+  describe(connectorArn: string): Promise<Record<string, unknown> | undefined>;
+  /** The connector's tags (`ListTagsForResource`), or undefined when it does not exist. */
+  tags(connectorArn: string): Promise<Record<string, string> | undefined>;
   /** The latest properties text of a worker configuration, or undefined when `revision` is not the latest. */
   workerProperties(workerConfigurationArn: string, revision: number): Promise<string | undefined>;
 }

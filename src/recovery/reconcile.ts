@@ -2,8 +2,9 @@ import { checkConnectorConfig, workerConfigurationOf } from './connector-config'
 import { RECOVERY_METRIC } from './constants';
 import { decide } from './decide';
 import { renderNotice, subjectLine } from './messages';
-import type { Decision, Observation, OffsetsLocation, RecoveryRecord, Settings, TriggerKind } from './model';
+import type { ConfigCheck, ConnectorView, Decision, Observation, RecoveryRecord, Settings, TriggerKind } from './model';
 import { LeaseLostError, type Leased, type Ports } from './ports';
+import { compareWithRunning } from './request-drift';
 
 /** What one run did, returned by the handler (useful for manual invocations). */
 export interface RunSummary {
@@ -183,14 +184,24 @@ async function observe(ports: Ports, record: RecoveryRecord, connectorName: stri
   return { connector, alarm, operationState };
 }
 
-async function loadConfig(ports: Ports, options: RunOptions, live: OffsetsLocation | undefined) {
+/**
+ * Reads and validates the stored request and, while the connector exists (before a delete), compares
+ * the request with it as it runs: the decision refuses to delete when they differ, or when the
+ * connector could not be described. The description holds passwords: only the comparison leaves here.
+ */
+async function loadConfig(ports: Ports, options: RunOptions, live: ConnectorView | undefined): Promise<ConfigCheck> {
   const text = await ports.config.read();
   const worker = workerConfigurationOf(text);
   const properties = worker ? await ports.connectors.workerProperties(worker.arn, worker.revision) : undefined;
-  return checkConnectorConfig(text, {
+  const check = checkConnectorConfig(text, {
     connectorName: options.settings.connectorName,
     serviceExecutionRoleArn: options.serviceExecutionRoleArn,
   }, properties, live);
+  if (!check.request || live === undefined || live.state === 'DELETING') {
+    return check;
+  }
+  const [running, tags] = await Promise.all([ports.connectors.describe(live.arn), ports.connectors.tags(live.arn)]);
+  return running && tags ? { ...check, drift: compareWithRunning(check.request, running, tags) } : check;
 }
 
 async function announce(ports: Ports, settings: Settings, decision: Decision, now: number): Promise<void> {

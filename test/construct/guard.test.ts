@@ -400,6 +400,13 @@ describe('IAM least privilege', () => {
       { Sid: 'RestartConnector', Effect: 'Allow', Action: 'kafkaconnect:RestartConnector', Resource: connectorArn('connector/orders-cdc/*') },
       { Sid: 'FollowConnectorOperations', Effect: 'Allow', Action: 'kafkaconnect:DescribeConnectorOperation', Resource: connectorArn('connector-operation/orders-cdc/*') },
       {
+        // Before any delete: the stored request is compared with the connector as it runs, tags included.
+        Sid: 'CompareWithRunningConnector',
+        Effect: 'Allow',
+        Action: ['kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource'],
+        Resource: connectorArn('connector/orders-cdc/*'),
+      },
+      {
         Sid: 'RecreateConnector',
         Effect: 'Allow',
         Action: ['kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource'],
@@ -427,9 +434,9 @@ describe('IAM least privilege', () => {
       { Sid: 'RecoveryRecord', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateTable/), 'Arn'] } },
       { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/Topic/) } },
     ]));
-    expect(s).toHaveLength(13);
-    // No s3:List*, no GetBucket*, nothing else in the bucket; no DescribeConnector (the state comes from the listing).
-    expect(JSON.stringify(s)).not.toMatch(/s3:List|s3:GetBucket|s3:\*|kafkaconnect:\*|DescribeConnector"/);
+    expect(s).toHaveLength(14);
+    // No s3:List*, no GetBucket*, nothing else in the bucket.
+    expect(JSON.stringify(s)).not.toMatch(/s3:List|s3:GetBucket|s3:\*|kafkaconnect:\*/);
   });
 
   test.each([
@@ -438,7 +445,7 @@ describe('IAM least privilege', () => {
   ])('$strategy: no delete, create, PassRole or config read; RestartConnector only if it restarts', ({ strategy, restarts }) => {
     const s = statements({ recoveryStrategy: strategy });
     const text = JSON.stringify(s);
-    expect(text).not.toMatch(/DeleteConnector|CreateConnector|iam:PassRole|s3:GetObject|ec2:/);
+    expect(text).not.toMatch(/DeleteConnector|CreateConnector|DescribeConnector"|ListTagsForResource|iam:PassRole|s3:GetObject|ec2:/);
     expect(text.includes('kafkaconnect:RestartConnector')).toBe(restarts);
     expect(s.map((st) => st.Sid)).toEqual([
       'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', ...(restarts ? ['RestartConnector'] : []), 'FollowConnectorOperations',

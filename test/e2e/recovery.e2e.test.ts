@@ -120,6 +120,8 @@ describe('recovery', () => {
 describe('nothing is deleted when the recreate is not provably safe', () => {
   const UNUSABLE = '[WARNING] orders-cdc: needs a human: stored CreateConnector request unusable; not deleting';
   const LOSES_OFFSETS = '[WARNING] orders-cdc: needs a human: recreate would lose committed offsets; not deleting';
+  const STALE = '[WARNING] orders-cdc: needs a human: stored request differs from the running connector; not deleting';
+  const MANAGED = '[WARNING] orders-cdc: needs a human: connector managed by CloudFormation; not deleting';
   test.each([
     { case: 'stored request missing', setup: (w: GuardWorld) => w.deleteStoredRequest(), text: 'could not be read from S3', subject: UNUSABLE },
     { case: 'stored request not JSON', setup: (w: GuardWorld) => w.storeRequest('{"connectorName": "orders-cdc",'), text: 'not valid JSON', subject: UNUSABLE },
@@ -137,7 +139,11 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
     },
     {
       case: 'no worker configuration with offset.storage.topic',
-      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration: undefined })),
+      setup: (w: GuardWorld) => {
+        // The connector runs that way too (so the request is not stale): its offsets live in a topic of its own.
+        w.emulator.kafkaconnect.updateConnector('orders-cdc', { workerConfiguration: undefined });
+        w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration: undefined }));
+      },
       text: 'not proven to resume from the committed offsets: the stored request names no worker configuration',
       subject: LOSES_OFFSETS,
     },
@@ -149,8 +155,8 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
         const workerConfiguration = { workerConfigurationArn: w.workerConfigurationArn, revision: 2 };
         w.storeRequest(JSON.stringify({ ...w.createRequest(), workerConfiguration }));
       },
-      text: 'the running connector uses another worker configuration or revision than the stored request',
-      subject: LOSES_OFFSETS,
+      text: 'differs from the running connector in workerConfiguration: a recreate from it would revert that change',
+      subject: STALE,
     },
     {
       case: 'stored request points at another Kafka cluster',
@@ -159,8 +165,33 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
         request.kafkaCluster.apacheKafkaCluster.bootstrapServers = 'b-1.other-cluster.example:9098';
         w.storeRequest(JSON.stringify(request));
       },
-      text: 'its offsets are on another Kafka cluster',
-      subject: LOSES_OFFSETS,
+      text: 'differs from the running connector in kafkaCluster: a recreate from it would revert that change',
+      subject: STALE,
+    },
+    {
+      case: 'connector updated since its request was stored (UpdateConnector: configuration and capacity)',
+      setup: (w: GuardWorld) => {
+        const request = w.createRequest() as { connectorConfiguration: Record<string, string> };
+        w.emulator.kafkaconnect.updateConnector('orders-cdc', {
+          connectorConfiguration: { ...request.connectorConfiguration, 'table.include.list': 'inventory.orders,inventory.refunds', 'snapshot.mode': 'never' },
+          capacity: { provisionedCapacity: { mcuCount: 2, workerCount: 2 } },
+        });
+      },
+      text: 'differs from the running connector in capacity, connectorConfiguration.snapshot.mode, connectorConfiguration.table.include.list: '
+        + 'a recreate from it would revert those changes',
+      subject: STALE,
+    },
+    {
+      case: 'connector tagged since its request was stored',
+      setup: (w: GuardWorld) => w.emulator.kafkaconnect.tagConnector('orders-cdc', { 'cost-centre': 'cc-4711', 'aws:cloudformation:logical-id': 'ignored' }),
+      text: 'differs from the running connector in tags.cost-centre:',
+      subject: STALE,
+    },
+    {
+      case: 'connector managed by a CloudFormation stack (its aws:cloudformation:stack-name tag)',
+      setup: (w: GuardWorld) => w.emulator.kafkaconnect.tagConnector('orders-cdc', { 'aws:cloudformation:stack-name': 'orders-connectors' }),
+      text: 'the connector belongs to CloudFormation stack orders-connectors',
+      subject: MANAGED,
     },
     {
       case: 'stored request with a plugin CreateConnector would refuse',
@@ -329,7 +360,7 @@ describe('faults', () => {
     expect(world.connector()).toBeUndefined();
     expect(world.mutations()).toEqual(['DeleteConnector']);
     expect(world.notices().find((n) => n.subject?.startsWith('[CRITICAL]'))!.message)
-      .toContain('it changed since the delete: the stored request names other bootstrap servers than the deleted connector uses');
+      .toContain('it changed since the delete, in kafkaCluster; it must describe the connector the guard deleted (restore it as it was)');
     // WHEN someone puts the original request back, the next tick re-creates the connector, with its offsets
     world.storeRequest(original);
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));
@@ -347,6 +378,27 @@ describe('faults', () => {
       ],
       mutations: ['DeleteConnector', 'CreateConnector'],
     });
+  });
+
+  test('the stored request is swapped during a slow delete for one that reshapes the connector (no auth, plaintext, another configuration): no create from it', async () => {
+    ({ world, clock } = await startWorld({ durations: { deleteMs: 10 * MINUTE, createMs: 2 * MINUTE, restartMs: MINUTE } }));
+    const original = world.createRequest() as { connectorConfiguration: Record<string, string> };
+    world.emulator.kafkaconnect.failConnector('orders-cdc');
+    world.setAlarm('ALARM');
+    await world.onAlarm();
+    world.storeRequest(JSON.stringify({
+      ...original,
+      kafkaClusterClientAuthentication: { authenticationType: 'NONE' },
+      kafkaClusterEncryptionInTransit: { encryptionType: 'PLAINTEXT' },
+      connectorConfiguration: { ...original.connectorConfiguration, 'producer.override.bootstrap.servers': 'attacker.example:9092' },
+    }));
+    await tickUntil(world, clock, () => subjects().some((s) => s.startsWith('[CRITICAL]')), undefined, 30);
+    expect(world.connector()).toBeUndefined();
+    expect(world.mutations()).toEqual(['DeleteConnector']);
+    const critical = world.notices().find((n) => n.subject?.startsWith('[CRITICAL]'))!.message;
+    expect(critical).toContain('it changed since the delete, in connectorConfiguration, kafkaClusterClientAuthentication, kafkaClusterEncryptionInTransit;');
+    expect(critical).not.toContain('attacker.example');
+    noSecretsInNotices();
   });
 
   test('the function dies between the delete and the create: the next run creates the connector', async () => {

@@ -8,6 +8,7 @@ import {
   KafkaConnectClient,
   ListConnectorOperationsCommand,
   ListConnectorsCommand,
+  ListTagsForResourceCommand,
   paginateListConnectors,
   RestartConnectorCommand,
   UpdateConnectorCommand,
@@ -32,6 +33,22 @@ describe('MSK Connect API surface', () => {
   });
 
   const names = (list: { connectorName?: string }[] | undefined) => (list ?? []).map(c => c.connectorName);
+
+  test('DescribeConnector and ListTagsForResource show the connector as updateConnector and tagConnector changed it', async () => {
+    const arn = emulator.kafkaconnect.addConnector({ ...connectorInput('orders'), tags: { team: 'data' } }, { running: true });
+    const before = await kc.send(new DescribeConnectorCommand({ connectorArn: arn }));
+    emulator.kafkaconnect.updateConnector('orders', { connectorConfiguration: { 'connector.class': 'X', 'snapshot.mode': 'never' } });
+    emulator.kafkaconnect.tagConnector('orders', { 'aws:cloudformation:stack-name': 'orders-stack' });
+
+    const after = await kc.send(new DescribeConnectorCommand({ connectorArn: arn }));
+    expect(after.connectorConfiguration).toEqual({ 'connector.class': 'X', 'snapshot.mode': 'never' });
+    expect(after.currentVersion).not.toBe(before.currentVersion);
+    expect(after.capacity).toEqual(before.capacity);
+    const tags = await kc.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    expect(tags.tags).toEqual({ 'team': 'data', 'aws:cloudformation:stack-name': 'orders-stack' });
+    const missing = arn.replace(/[^/]+$/, 'nope');
+    expect(await errorOf(() => kc.send(new ListTagsForResourceCommand({ resourceArn: missing })))).toMatchObject({ name: 'NotFoundException' });
+  });
 
   test('ListConnectors: prefix match, exact-name filtering, default page size and pagination', async () => {
     for (const name of ['orders', 'orders-v2', 'ordersx', 'payments', 'orders-v3']) {

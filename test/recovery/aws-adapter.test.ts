@@ -8,8 +8,9 @@ import { Readable } from 'stream';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  BadRequestException, ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand,
-  DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, NotFoundException, RestartConnectorCommand,
+  BadRequestException, ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
+  DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
+  RestartConnectorCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-kafkaconnect';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -193,6 +194,29 @@ describe('MskConnectApi', () => {
     test('rethrows other errors', async () => {
       kc.on(CreateConnectorCommand).rejects(new BadRequestException({ message: 'invalid subnet', $metadata }));
       await expect(api.create(request)).rejects.toThrow('invalid subnet');
+    });
+  });
+
+  describe('describe and tags: the running connector, to compare with the stored request', () => {
+    test('describe returns the DescribeConnector answer without the SDK metadata', async () => {
+      kc.on(DescribeConnectorCommand).resolves({ connectorArn: ARN, connectorConfiguration: { 'database.password': 'x' }, kafkaConnectVersion: '3.7.x', $metadata });
+      await expect(api.describe(ARN)).resolves.toEqual({ connectorArn: ARN, connectorConfiguration: { 'database.password': 'x' }, kafkaConnectVersion: '3.7.x' });
+      expect(kc).toHaveReceivedCommandWith(DescribeConnectorCommand, { connectorArn: ARN });
+    });
+
+    test('tags returns the ListTagsForResource map, empty when the connector has none', async () => {
+      kc.on(ListTagsForResourceCommand).resolvesOnce({ tags: { team: 'orders' } }).resolvesOnce({});
+      await expect(api.tags(ARN)).resolves.toEqual({ team: 'orders' });
+      await expect(api.tags(ARN)).resolves.toEqual({});
+      expect(kc).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: ARN });
+    });
+
+    test('NotFound (deleted meanwhile) is undefined; other errors propagate', async () => {
+      const notFound = new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } });
+      kc.on(DescribeConnectorCommand).rejects(notFound).on(ListTagsForResourceCommand).rejectsOnce(notFound).rejectsOnce(new Error('boom'));
+      await expect(api.describe(ARN)).resolves.toBeUndefined();
+      await expect(api.tags(ARN)).resolves.toBeUndefined();
+      await expect(api.tags(ARN)).rejects.toThrow('boom');
     });
   });
 

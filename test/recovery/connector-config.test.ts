@@ -1,5 +1,6 @@
 import { createConnectorRequest } from './fixtures';
 import { checkConnectorConfig, setsOffsetStorageTopic, workerConfigurationOf } from '../../src/recovery/connector-config';
+import { fingerprintOf } from '../../src/recovery/request-drift';
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-cdc-connector';
 const WORKER_ARN = 'arn:aws:kafkaconnect:eu-west-1:123456789012:worker-configuration/orders-offsets/0c8fa0a6-1111-2222-3333-444455556666-2';
@@ -54,7 +55,7 @@ describe('checkConnectorConfig', () => {
     const check = checkConnectorConfig(JSON.stringify(request()), EXPECTED, WORKER_PROPERTIES);
 
     // THEN
-    expect(check).toEqual({ problems: [], offsetsPreserved: true, request: request() });
+    expect(check).toEqual({ problems: [], offsetsPreserved: true, request: request(), fingerprint: fingerprintOf(request()) });
   });
 
   test.each([
@@ -300,7 +301,7 @@ describe('checkConnectorConfig', () => {
 
     // THEN: a valid request stays usable either way; only the offset verdict changes
     const offsets = problem === undefined ? { offsetsPreserved: true } : { offsetsPreserved: false, offsetsProblem: problem };
-    expect(check).toEqual({ problems: [], ...offsets, request: JSON.parse(text) });
+    expect(check).toEqual({ problems: [], ...offsets, request: JSON.parse(text), fingerprint: fingerprintOf(JSON.parse(text)) });
   });
 
   test('no problem message ever echoes a value from the request', () => {

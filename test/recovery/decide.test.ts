@@ -1,10 +1,11 @@
-import { createConnectorRequest } from './fixtures';
-import { checkConnectorConfig } from '../../src/recovery/connector-config';
+import { createConnectorRequest, tableSettings } from './fixtures';
+import { checkConnectorConfig as validate } from '../../src/recovery/connector-config';
 import { decide } from '../../src/recovery/decide';
 import type {
   Action, ConfigCheck, ConnectorState, Decision, Incident, Observation, Phase, RecoveryEvent, RecoveryRecord, Settings, Severity, Strategy,
   TriggerKind,
 } from '../../src/recovery/model';
+import { compareWithRunning } from '../../src/recovery/request-drift';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -23,16 +24,7 @@ const VERSION = 'K3AEGXETSR30VB';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-cdc-connector';
 const WORKER_ARN = 'arn:aws:kafkaconnect:eu-west-1:123456789012:worker-configuration/orders-offsets/5e5e5e5e-3333-2';
 
-const SETTINGS: Settings = {
-  connectorName: NAME,
-  strategy: 'RESTART_THEN_RECREATE',
-  allowOffsetReset: false,
-  cooldownMs: 5 * MIN,
-  budget: 3,
-  budgetWindowMs: 6 * HOUR,
-  verifyMs: 10 * MIN,
-  operationTimeoutMs: 15 * MIN,
-};
+const SETTINGS: Settings = tableSettings(NAME);
 
 /** Connector configuration values: none of them may ever appear in a notice or a reason. */
 const CONNECTOR_CONFIGURATION = {
@@ -55,6 +47,15 @@ function requestJson(overrides: Record<string, unknown> = {}): Record<string, un
 }
 
 const EXPECTATIONS = { connectorName: NAME, serviceExecutionRoleArn: ROLE };
+
+/**
+ * A config check as the handler makes it while the connector runs: validated, and compared with the running
+ * connector, which (unless a test says otherwise) runs exactly as the default stored request describes.
+ */
+function checkConnectorConfig(...args: Parameters<typeof validate>): ConfigCheck {
+  const check = validate(...args);
+  return check.request ? { ...check, drift: compareWithRunning(check.request, requestJson(), {}) } : check;
+}
 const OFFSET_PROPERTIES = 'offset.storage.topic=__orders_cdc_offsets\noffset.storage.replication.factor=3';
 
 /** Config checks as the handler produces them: through the real validator. */
@@ -77,6 +78,9 @@ const PROBLEM = {
   WRONG_ROLE: 'serviceExecutionRoleArn must equal the role given to the guard as serviceExecutionRole; the guard may pass no other role',
   BOTH_CAPACITIES: 'capacity must set exactly one of autoScaling or provisionedCapacity, got both',
 };
+
+/** The fingerprint of the default stored request, recorded with every delete. */
+const RAN_AS = CONFIG.OK.fingerprint;
 
 const NO_OFFSETS_SEEN = 'A recreate is needed, but it is not proven to resume from the committed offsets: '
   + 'the stored request\'s worker configuration does not set offset.storage.topic.';
@@ -184,6 +188,7 @@ describe('IDLE with the alarm in ALARM', () => {
     connectorArn: ARN,
     attempts: [T0],
     incident: { startedAt: T0, trigger: 'ALARM', initialState: state, steps: ['recreate'] },
+    ranAs: RAN_AS,
   });
   const loading = (state: string): RecoveryRecord => ({
     phase: 'IDLE', attempts: [], incident: { startedAt: T0, trigger: 'ALARM', initialState: state, steps: [] },
@@ -823,7 +828,7 @@ describe('RESTARTING', () => {
   };
   const verifying = (arn: string): RecoveryRecord => ({ ...RESTARTING, phase: 'VERIFYING', phaseSince: T0, connectorArn: arn, operationArn: undefined });
   const RECREATING: RecoveryRecord = {
-    phase: 'DELETING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 2 * MIN, T0], incident: incident(['restart', 'recreate']),
+    phase: 'DELETING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 2 * MIN, T0], incident: incident(['restart', 'recreate']), ranAs: RAN_AS,
   };
   const BACK_TO_IDLE: RecoveryRecord = { ...RESTARTING, phase: 'IDLE', phaseSince: T0, operationArn: undefined };
 
@@ -1136,7 +1141,7 @@ describe('VERIFYING', () => {
       record: { ...AFTER_RESTART, phaseSince: T0 - 10 * MIN },
       seen: { alarm: 'ALARM', config: CONFIG.OK },
       expected: { action: DELETE, phase: 'DELETING', events: STARTED_RECREATE },
-      next: { phase: 'DELETING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 6 * MIN, T0], incident: incident(['restart', 'recreate']) },
+      next: { phase: 'DELETING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 6 * MIN, T0], incident: incident(['restart', 'recreate']), ranAs: RAN_AS },
     },
     {
       case: 'INSUFFICIENT_DATA after verifyMs following a restart: no recreate (no evidence), back to IDLE',
@@ -1774,6 +1779,7 @@ describe('ESCALATED', () => {
         connectorArn: ARN,
         attempts: [T0],
         incident: incident(['restart', 'recreate', 'restart', 'recreate'], { startedAt: T0 - 3 * HOUR }),
+        ranAs: RAN_AS,
       },
     },
     {

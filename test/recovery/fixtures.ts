@@ -1,6 +1,23 @@
 /**
  * Fixtures shared by the recovery tests.
  */
+import type { Settings } from '../../src/recovery/model';
+
+const MIN = 60_000;
+
+/** The decision tables' guard settings: restart then re-create, 3 attempts in 6 hours, 10 minutes to verify. */
+export function tableSettings(connectorName: string): Settings {
+  return {
+    connectorName,
+    strategy: 'RESTART_THEN_RECREATE',
+    allowOffsetReset: false,
+    cooldownMs: 5 * MIN,
+    budget: 3,
+    budgetWindowMs: 360 * MIN,
+    verifyMs: 10 * MIN,
+    operationTimeoutMs: 15 * MIN,
+  };
+}
 
 /** What the tests' connectors differ in: who the connector is, the role it runs as, where its offsets live. */
 export interface CreateConnectorRequestOptions {

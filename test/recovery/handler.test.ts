@@ -8,7 +8,8 @@ import {
   ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue, type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
-  CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand, DescribeWorkerConfigurationCommand, KafkaConnectClient,
+  CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorOperationCommand, DescribeConnectorCommand, DescribeWorkerConfigurationCommand,
+  ListTagsForResourceCommand, KafkaConnectClient,
   ListConnectorsCommand, NotFoundException, RestartConnectorCommand,
 } from '@aws-sdk/client-kafkaconnect';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -400,6 +401,12 @@ describe('triggers', () => {
   });
 });
 
+/** DescribeConnector and ListTagsForResource answer that the connector runs as the stored request describes. */
+function runningAsRequested(overrides: Record<string, unknown> = {}, tags: Record<string, string> = {}): void {
+  kc.on(DescribeConnectorCommand).resolves({ ...REQUEST, connectorArn: ARN, connectorState: 'FAILED', ...overrides });
+  kc.on(ListTagsForResourceCommand).resolves({ tags });
+}
+
 describe('a recreate through the real adapter', () => {
   test('FAILED connector: reads the request from the configured bucket and key, proves offsets, deletes; then creates', async () => {
     world({ connectorState: 'FAILED', alarm: 'ALARM' });
@@ -407,6 +414,7 @@ describe('a recreate through the real adapter', () => {
     kc.on(DescribeWorkerConfigurationCommand).resolves({
       latestRevision: { revision: 2, propertiesFileContent: Buffer.from('offset.storage.topic=__orders_offsets\n').toString('base64') },
     });
+    runningAsRequested();
     kc.on(DeleteConnectorCommand).resolves({ connectorArn: ARN, connectorState: 'DELETING' });
     kc.on(CreateConnectorCommand).resolves({ connectorArn: `${ARN}-new`, connectorState: 'CREATING' });
     const handle = createHandler({ clock });
@@ -414,6 +422,8 @@ describe('a recreate through the real adapter', () => {
     await expect(handle(ALARM_EVENT, context('req-1'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'DELETE', phase: 'DELETING' });
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'config-bucket', Key: 'connectors/orders.json' });
     expect(kc).toHaveReceivedCommandWith(DescribeWorkerConfigurationCommand, { workerConfigurationArn: WORKER_ARN });
+    expect(kc).toHaveReceivedCommandWith(DescribeConnectorCommand, { connectorArn: ARN });
+    expect(kc).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: ARN });
     expect(kc).toHaveReceivedCommandWith(DeleteConnectorCommand, { connectorArn: ARN, currentVersion: 'V1' });
     expect(putRecords().map((r) => r.phase)).toEqual(['IDLE', 'DELETING', 'DELETING']);
     expect(kc).not.toHaveReceivedCommand(CreateConnectorCommand);
@@ -423,6 +433,26 @@ describe('a recreate through the real adapter', () => {
     await expect(handle({ trigger: 'tick' }, context('req-2'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'CREATE', phase: 'CREATING' });
     expect(kc).toHaveReceivedCommandTimes(CreateConnectorCommand, 1);
     expect(kc.commandCalls(CreateConnectorCommand)[0].args[0].input).toEqual(REQUEST);
+  });
+
+  test('a connector updated since its request was stored: no delete, one notice naming the changed key, never its value', async () => {
+    world({ connectorState: 'FAILED', alarm: 'ALARM' });
+    sns.on(PublishCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => JSON.stringify(REQUEST) } as never });
+    kc.on(DescribeWorkerConfigurationCommand).resolves({
+      latestRevision: { revision: 2, propertiesFileContent: Buffer.from('offset.storage.topic=__orders_offsets\n').toString('base64') },
+    });
+    runningAsRequested({ connectorConfiguration: { ...(REQUEST.connectorConfiguration as object), 'database.password': 'rotated-s3cret' } }, { team: 'orders' });
+    const handle = createHandler({ clock });
+
+    await expect(handle(ALARM_EVENT, context('r1'))).resolves.toMatchObject({ outcome: 'WAITED', action: 'NONE', phase: 'ESCALATED' });
+    now += MIN;
+    await expect(handle({ trigger: 'tick' }, context('r2'))).resolves.toMatchObject({ phase: 'ESCALATED' });
+    expect(kc).not.toHaveReceivedCommand(DeleteConnectorCommand);
+    const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(published.map((p) => p.Subject)).toEqual(['[WARNING] orders: needs a human: stored request differs from the running connector; not deleting']);
+    expect(published[0].Message).toContain('differs from the running connector in connectorConfiguration.database.password, tags.team:');
+    expect(published[0].Message).not.toMatch(/rotated-s3cret|orders"/);
   });
 });
 
@@ -471,6 +501,7 @@ describe('what stops the guard from acting, through the real adapter', () => {
     kc.on(DescribeWorkerConfigurationCommand).resolves({
       latestRevision: { revision: 2, propertiesFileContent: Buffer.from('offset.storage.topic=__orders_offsets\n').toString('base64') },
     });
+    runningAsRequested();
     kc.on(DeleteConnectorCommand).rejects(new NotFoundException({ message: 'Connector not found', $metadata: { httpStatusCode: 404 } }));
     kc.on(CreateConnectorCommand).resolves({ connectorArn: `${ARN}-new`, connectorState: 'CREATING' });
     const handle = createHandler({ clock });

@@ -68,6 +68,9 @@ class World {
   public readonly phaseAtMutation: Array<{ call: string; phase?: string }> = [];
   public configText: string | undefined = JSON.stringify(REQUEST);
   public worker: { revision: number; properties: string } | undefined = { revision: 2, properties: OFFSETS_PROPERTIES };
+  /** How the connector runs (DescribeConnector) and its tags: by default as the stored request describes it. */
+  public running: Record<string, unknown> = { ...REQUEST };
+  public runningTags: Record<string, string> = {};
   public alarm = { state: 'ALARM', actionsEnabled: true };
   public item: StoredItem | undefined;
   public now = T0;
@@ -110,6 +113,8 @@ class World {
           this.connectors.set(name, { arn: `arn:aws:kafkaconnect:eu-west-1:111122223333:connector/${name}/new-${++this.created}`, state: 'CREATING' });
         }
       }),
+      describe: (arn) => this.call('connectors.describe', () => (this.connectors.get(NAME)?.arn === arn ? { ...this.running, connectorArn: arn } : undefined)),
+      tags: (arn) => this.call('connectors.tags', () => (this.connectors.get(NAME)?.arn === arn ? { ...this.runningTags } : undefined)),
       workerProperties: (arn, revision) => this.call('connectors.workerProperties', () => {
         expect(arn).toBe(WORKER_ARN);
         return this.worker && this.worker.revision === revision ? this.worker.properties : undefined;
@@ -309,7 +314,7 @@ describe('intent before action', () => {
     const c = world.connector('FAILED');
     await expect(run('ALARM')).resolves.toMatchObject({ outcome: 'ACTED', phase: 'DELETING', action: 'DELETE' });
     expect(world.journal).toEqual([
-      'store.acquire', 'connectors.findByName', 'alarm.read', 'config.read', 'connectors.workerProperties',
+      'store.acquire', 'connectors.findByName', 'alarm.read', 'config.read', 'connectors.workerProperties', 'connectors.describe', 'connectors.tags',
       'store.save:DELETING', 'connectors.delete', 'store.save:DELETING:release',
     ]);
     expect(world.phaseAtMutation).toEqual([{ call: 'connectors.delete', phase: 'DELETING' }]);
@@ -525,12 +530,14 @@ describe('the stored request (LOAD_CONFIG)', () => {
     world.connector('FAILED');
     const { workerConfiguration: _omit, ...noWorker } = REQUEST;
     world.configText = JSON.stringify(noWorker);
-    await expect(run('ALARM')).resolves.toMatchObject({ phase: 'ESCALATED' });
+    world.running = noWorker;
+    await expect(run('ALARM')).resolves.toMatchObject({ phase: 'ESCALATED', reason: 'escalating: recreate would lose committed offsets; not deleting' });
     expect(world.count('connectors.workerProperties')).toBe(0);
 
     world = new World();
     world.connector('FAILED');
     world.configText = JSON.stringify(noWorker);
+    world.running = noWorker;
     await expect(run('ALARM', { settings: { ...SETTINGS, allowOffsetReset: true } })).resolves.toMatchObject({ action: 'DELETE' });
     expect(world.count('connectors.workerProperties')).toBe(0);
   });
