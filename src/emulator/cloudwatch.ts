@@ -12,6 +12,8 @@ export interface AlarmSettings {
   readonly reason?: string;
   /** AlarmRule of a composite alarm. */
   readonly rule?: string;
+  /** StateReasonData, e.g. a composite's `{"triggeringAlarms":[...]}`; cleared by a state change that does not set it. */
+  readonly reasonData?: string;
 }
 
 /** A snapshot of an alarm. */
@@ -24,6 +26,7 @@ export interface AlarmInfo {
   readonly actionsEnabled: boolean;
   readonly stateUpdatedAt: number;
   readonly rule?: string;
+  readonly reasonData?: string;
 }
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
@@ -70,6 +73,7 @@ export class CloudWatchModel {
       actionsEnabled: settings.actionsEnabled ?? previous?.actionsEnabled ?? true,
       stateUpdatedAt: stateChanged ? now : previous.stateUpdatedAt,
       rule: settings.rule ?? previous?.rule,
+      reasonData: settings.reasonData ?? (stateChanged ? undefined : previous.reasonData),
     };
     this.alarms.set(name, alarm);
     return alarm;
@@ -133,6 +137,7 @@ export class CloudWatchModel {
       AlarmArn: a.arn,
       StateValue: a.state,
       StateReason: a.reason,
+      ...(a.reasonData !== undefined ? { StateReasonData: a.reasonData } : {}),
       StateUpdatedTimestamp: epochSeconds(a.stateUpdatedAt),
       StateTransitionedTimestamp: epochSeconds(a.stateUpdatedAt),
       ActionsEnabled: a.actionsEnabled,

@@ -312,11 +312,15 @@ export class KafkaConnectModel {
     return { connectorArn: arn, connectorState: 'DELETING' };
   }
 
-  public apiRestart(arn: string): { connectorArn: string; connectorOperationArn: string } {
+  public apiRestart(arn: string, onlyFailedTasks = false): { connectorArn: string; connectorOperationArn: string } {
     this.settle();
     const c = this.get(arn);
     if (c.state !== 'RUNNING') {
       badRequest(`Connector ${c.name} can only be restarted in RUNNING state; current state is ${c.state}.`);
+    }
+    // Restarting only the failed tasks needs Kafka Connect 3.7 or later.
+    if (onlyFailedTasks && !/^(3\.([7-9]|\d{2,})|[4-9])\./.test(c.spec.kafkaConnectVersion)) {
+      badRequest(`onlyFailedTasks requires Kafka Connect 3.7 or later; connector ${c.name} runs ${c.spec.kafkaConnectVersion}.`);
     }
     const { region, account, clock, faults, ids } = this.options;
     const now = clock.now();

@@ -73,7 +73,7 @@ export class KafkaConnectHandler implements ServiceHandler {
         return {
           operation: 'RestartConnector',
           params: { ...params, onlyFailedTasks: q.get('onlyFailedTasks') ?? undefined },
-          run: () => jsonResult(200, this.model.apiRestart(label)),
+          run: () => jsonResult(200, this.model.apiRestart(label, q.get('onlyFailedTasks') === 'true')),
         };
       }
       if (m === 'GET' && action === 'operations') {

@@ -71,6 +71,7 @@ export class MskConnectApi implements ConnectorApi {
             arn: c.connectorArn,
             state: c.connectorState ?? 'UNKNOWN',
             currentVersion: c.currentVersion,
+            kafkaConnectVersion: c.kafkaConnectVersion,
             workerConfigurationArn: c.workerConfiguration?.workerConfigurationArn,
             workerConfigurationRevision: c.workerConfiguration?.revision,
             bootstrapServers: c.kafkaCluster?.apacheKafkaCluster?.bootstrapServers,
@@ -95,8 +96,8 @@ export class MskConnectApi implements ConnectorApi {
     }
   }
 
-  public async restart(connectorArn: string): Promise<string | undefined> {
-    const out = await this.client.send(new RestartConnectorCommand({ connectorArn }));
+  public async restart(connectorArn: string, onlyFailedTasks?: boolean): Promise<string | undefined> {
+    const out = await this.client.send(new RestartConnectorCommand(onlyFailedTasks ? { connectorArn, onlyFailedTasks } : { connectorArn }));
     return out.connectorOperationArn;
   }
 
@@ -190,13 +191,31 @@ export class S3ConfigSource implements ConfigSource {
 export class CompositeAlarmReader implements AlarmReader {
   constructor(private readonly client: CloudWatchClient, private readonly alarmName: string) {}
 
-  public async read(): Promise<{ state: string; actionsEnabled: boolean }> {
+  public async read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[] }> {
     const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [this.alarmName], AlarmTypes: ['CompositeAlarm'] }));
     const alarm = out.CompositeAlarms?.[0];
     // No alarm means no trustworthy signal: report it as maintenance so that nothing is started.
-    return alarm
-      ? { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false }
-      : { state: 'INSUFFICIENT_DATA', actionsEnabled: false };
+    if (!alarm) {
+      return { state: 'INSUFFICIENT_DATA', actionsEnabled: false };
+    }
+    const triggeredBy = triggeringAlarms(alarm.StateReasonData);
+    return { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false, ...(triggeredBy ? { triggeredBy } : {}) };
+  }
+}
+
+/**
+ * The names of the child alarms a composite's `StateReasonData` names as triggering its state
+ * (`{"triggeringAlarms":[{"arn":"arn:...:alarm:<name>",...}]}`); undefined when it names none.
+ */
+export function triggeringAlarms(reasonData: string | undefined): string[] | undefined {
+  try {
+    const parsed = JSON.parse(reasonData ?? '') as { triggeringAlarms?: Array<{ arn?: unknown }> };
+    const names = (parsed.triggeringAlarms ?? [])
+      .map((a) => (typeof a.arn === 'string' && a.arn.includes(':alarm:') ? a.arn.slice(a.arn.indexOf(':alarm:') + ':alarm:'.length) : ''))
+      .filter((name) => name.length > 0);
+    return names.length > 0 ? names : undefined;
+  } catch {
+    return undefined;
   }
 }
 

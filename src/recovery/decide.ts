@@ -20,6 +20,9 @@ const NO_INCIDENT_FLAGS = {
   deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined,
 } as const;
 
+/** The errored-tasks child alarm's name ends so (`<connector>-debezium-guard-errored-tasks`, src/signals/task-health.ts). */
+const ERRORED_TASKS_ALARM_SUFFIX = '-debezium-guard-errored-tasks';
+
 /** Restart operation states that end the operation. */
 const OPERATION_DONE = 'RESTART_COMPLETE';
 const OPERATION_FAILED = new Set(['RESTART_FAILED', 'FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'UPDATE_FAILED']);
@@ -639,8 +642,9 @@ function afterFailedStep(input: DecisionInput, connector: ConnectorView, what: s
 
 function startRestart(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): Decision {
   const incident = addStep(record.incident, 'restart');
+  const onlyFailedTasks = failedTasksOnly(input, connector);
   return {
-    action: { kind: 'RESTART', connectorArn: connector.arn },
+    action: { kind: 'RESTART', connectorArn: connector.arn, ...(onlyFailedTasks ? { onlyFailedTasks } : {}) },
     record: {
       ...record,
       phase: 'RESTARTING',
@@ -652,7 +656,7 @@ function startRestart(input: DecisionInput, record: RecoveryRecord, connector: C
       slowNoticeSent: undefined,
       restartUnconfirmed: undefined,
     },
-    reason: `alarm ${input.observation.alarm.state} with connector ${connector.state}: restarting in place`,
+    reason: `alarm ${input.observation.alarm.state} with connector ${connector.state}: restarting ${onlyFailedTasks ? 'its failed tasks' : 'in place'}`,
     events: [{ kind: 'STEP_STARTED', step: 'restart' }],
   };
 }
@@ -802,6 +806,18 @@ function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Dec
     'Deploy the guard again with RESTART_THEN_RECREATE or RECREATE: it then creates the connector from the stored request on its next run. '
     + 'Or re-create the connector by hand from the stored request, then reset the guard with `{"action":"reset"}`.',
     'CRITICAL', true);
+}
+
+/**
+ * Whether the restart should restart only the failed tasks: the alarm fired on errored tasks alone
+ * (nothing says the healthy ones stalled), and the connector runs Kafka Connect 3.7 or later, where
+ * `onlyFailedTasks` leaves the healthy tasks running. On 2.7.1 a restart restarts the connector.
+ */
+function failedTasksOnly(input: DecisionInput, connector: ConnectorView): boolean {
+  const triggeredBy = input.observation.alarm.triggeredBy ?? [];
+  const version = /^(\d+)\.(\d+)\./.exec(connector.kafkaConnectVersion ?? '');
+  const atLeast37 = version !== null && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 7));
+  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => name.endsWith(ERRORED_TASKS_ALARM_SUFFIX));
 }
 
 function planStep(strategy: Settings['strategy'], connector: ConnectorView): Step | undefined {

@@ -62,6 +62,8 @@ export interface ConnectorView extends OffsetsLocation {
   readonly arn: string;
   readonly state: ConnectorState | string;
   readonly currentVersion?: string;
+  /** e.g. `3.7.x` or `2.7.1`: from 3.7, a restart can leave healthy tasks running (`onlyFailedTasks`). */
+  readonly kafkaConnectVersion?: string;
 }
 
 /** Result of reading and validating the CreateConnector request stored in S3. */
@@ -91,6 +93,8 @@ export interface Observation {
     readonly state: AlarmState | string;
     /** False when an operator disabled the composite alarm's actions: the maintenance switch. */
     readonly actionsEnabled: boolean;
+    /** The child alarms whose change put the composite in its state (its `StateReasonData`), when it says. */
+    readonly triggeredBy?: string[];
   };
   /** State of the restart operation the record is following, when there is one. */
   readonly operationState?: string;
@@ -162,7 +166,7 @@ export const INITIAL_RECORD: RecoveryRecord = { phase: 'IDLE', attempts: [] };
 export type Action =
   | { readonly kind: 'NONE' }
   | { readonly kind: 'LOAD_CONFIG' }
-  | { readonly kind: 'RESTART'; readonly connectorArn: string }
+  | { readonly kind: 'RESTART'; readonly connectorArn: string; readonly onlyFailedTasks?: boolean }
   | { readonly kind: 'DELETE'; readonly connectorArn: string; readonly currentVersion?: string }
   | { readonly kind: 'CREATE'; readonly request: Record<string, unknown> };
 

@@ -9,8 +9,8 @@ export interface ConnectorApi {
   findByName(name: string): Promise<ConnectorView | undefined>;
   /** State of a connector operation, e.g. RESTART_IN_PROGRESS. */
   operationState(operationArn: string): Promise<string | undefined>;
-  /** Starts RestartConnector; returns the operation ARN. */
-  restart(connectorArn: string): Promise<string | undefined>;
+  /** Starts RestartConnector (of the failed tasks only, with `onlyFailedTasks`); returns the operation ARN. */
+  restart(connectorArn: string, onlyFailedTasks?: boolean): Promise<string | undefined>;
   /** Starts DeleteConnector (asynchronous). */
   delete(connectorArn: string, currentVersion?: string): Promise<void>;
   /** Starts CreateConnector (asynchronous); resolves quietly when the name already exists. */
@@ -32,7 +32,7 @@ export interface ConfigSource {
 }
 
 export interface AlarmReader {
-  read(): Promise<{ state: string; actionsEnabled: boolean }>;
+  read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[] }>;
 }
 
 export interface Notifier {

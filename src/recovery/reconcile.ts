@@ -99,7 +99,7 @@ async function act(
   switch (action.kind) {
     case 'RESTART': {
       try {
-        const operationArn = await connectors.restart(action.connectorArn);
+        const operationArn = await connectors.restart(action.connectorArn, action.onlyFailedTasks);
         return { record: { ...decision.record, operationArn }, version: intent.version };
       } catch (err) {
         if (!isRefusal(err)) {

@@ -53,6 +53,8 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
       budgetWindowMs: seconds(ENV.BUDGET_WINDOW_SECONDS),
       verifyMs: seconds(ENV.VERIFY_SECONDS),
       operationTimeoutMs: seconds(ENV.OPERATION_TIMEOUT_SECONDS),
+      // Set only for a guard built from a CfnConnector; absent (not false) for every other guard.
+      ...(env[ENV.CLOUDFORMATION_MANAGED] === 'true' ? { cloudFormationManaged: true } : {}),
     },
     configBucket: text(ENV.CONFIG_BUCKET),
     configKey: text(ENV.CONFIG_KEY),

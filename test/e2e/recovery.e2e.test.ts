@@ -54,6 +54,19 @@ describe('recovery', () => {
     });
   });
 
+  test('errored tasks on Kafka Connect 3.7: only the failed tasks are restarted (onlyFailedTasks), as the composite\'s StateReasonData names the errored-tasks alarm', async () => {
+    ({ world, clock } = await startWorld());
+    const { kafkaconnect, cloudwatch } = world.emulator;
+    kafkaconnect.setHealth('orders-cdc', 'failed-task');
+    const errored = 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-cdc-debezium-guard-errored-tasks';
+    cloudwatch.setAlarm(world.alarmName, { state: 'ALARM', reasonData: JSON.stringify({ triggeringAlarms: [{ arn: errored, state: { value: 'ALARM' } }] }) });
+    await world.onAlarm();
+    await tickUntil(world, clock, () => world.notices().length > 0, alarmFollowsHealth(world));
+    const restarts = world.emulator.requests.entries.filter((r) => r.operation === 'RestartConnector');
+    expect(restarts.map((r) => [r.status, r.params.onlyFailedTasks])).toEqual([[200, 'true']]);
+    expect(subjects()).toEqual(['[INFO] orders-cdc: connector recovered']);
+  });
+
   test('restart did not help: re-created from the stored request, resumes from committed offsets', async () => {
     // GIVEN a worker configuration with offset.storage.topic, and a failure a restart cannot fix
     ({ world, clock } = await startWorld({ committedOffsets: 500 }));

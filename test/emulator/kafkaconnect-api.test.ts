@@ -50,6 +50,17 @@ describe('MSK Connect API surface', () => {
     expect(await errorOf(() => kc.send(new ListTagsForResourceCommand({ resourceArn: missing })))).toMatchObject({ name: 'NotFoundException' });
   });
 
+  test('RestartConnector with onlyFailedTasks: accepted on 3.7.x, BadRequest on 2.7.1', async () => {
+    const old = emulator.kafkaconnect.addConnector(connectorInput('orders'), { running: true });
+    const current = emulator.kafkaconnect.addConnector({ ...connectorInput('payments'), kafkaConnectVersion: '3.7.x' }, { running: true });
+    const restarted = kc.send(new RestartConnectorCommand({ connectorArn: current, onlyFailedTasks: true }));
+    await expect(restarted).resolves.toMatchObject({ connectorArn: current });
+    expect(await errorOf(() => kc.send(new RestartConnectorCommand({ connectorArn: old, onlyFailedTasks: true })))).toMatchObject({
+      name: 'BadRequestException', message: 'onlyFailedTasks requires Kafka Connect 3.7 or later; connector orders runs 2.7.1.',
+    });
+    await expect(kc.send(new RestartConnectorCommand({ connectorArn: old }))).resolves.toMatchObject({ connectorArn: old });
+  });
+
   test('ListConnectors: prefix match, exact-name filtering, default page size and pagination', async () => {
     for (const name of ['orders', 'orders-v2', 'ordersx', 'payments', 'orders-v3']) {
       emulator.kafkaconnect.addConnector(connectorInput(name), { running: true });

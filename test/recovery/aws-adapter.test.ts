@@ -18,7 +18,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  CompositeAlarmReader, createClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
+  CompositeAlarmReader, createClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier, triggeringAlarms,
 } from '../../src/recovery/aws.lambda-shared';
 import { INITIAL_RECORD, type RecoveryRecord } from '../../src/recovery/model';
 import { LeaseLostError } from '../../src/recovery/ports';
@@ -220,6 +220,16 @@ describe('MskConnectApi', () => {
     });
   });
 
+  describe('restart', () => {
+    test('onlyFailedTasks is sent only when asked for', async () => {
+      kc.on(RestartConnectorCommand).resolves({ connectorOperationArn: OP_ARN });
+      await api.restart(ARN, true);
+      await api.restart(ARN);
+      const inputs = kc.commandCalls(RestartConnectorCommand).map((c) => c.args[0].input);
+      expect(inputs).toEqual([{ connectorArn: ARN, onlyFailedTasks: true }, { connectorArn: ARN }]);
+    });
+  });
+
   describe('workerProperties', () => {
     const text = 'key.converter=org.apache.kafka.connect.storage.StringConverter\noffset.storage.topic=orders-offsets\n';
     const encoded = Buffer.from(text, 'utf8').toString('base64');
@@ -320,6 +330,26 @@ describe('CompositeAlarmReader', () => {
   test('missing fields default to INSUFFICIENT_DATA and disabled', async () => {
     cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: 'orders-guard' }] });
     await expect(reader.read()).resolves.toEqual({ state: 'INSUFFICIENT_DATA', actionsEnabled: false });
+  });
+
+  test('the child alarms that triggered the state, from StateReasonData', async () => {
+    const reasonData = JSON.stringify({
+      triggeringAlarms: [{ arn: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:orders-debezium-guard-errored-tasks', state: { value: 'ALARM' } }],
+    });
+    cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ StateValue: 'ALARM', ActionsEnabled: true, StateReasonData: reasonData }] });
+    await expect(reader.read()).resolves.toEqual({ state: 'ALARM', actionsEnabled: true, triggeredBy: ['orders-debezium-guard-errored-tasks'] });
+  });
+});
+
+describe('triggeringAlarms', () => {
+  test.each([
+    { data: undefined, names: undefined },
+    { data: 'not json', names: undefined },
+    { data: '{}', names: undefined },
+    { data: '{"triggeringAlarms":[{"arn":"not-an-alarm-arn"},{"state":{}}]}', names: undefined },
+    { data: '{"triggeringAlarms":[{"arn":"arn:aws:cloudwatch:r:1:alarm:a:b"},{"arn":"arn:aws:cloudwatch:r:1:alarm:c"}]}', names: ['a:b', 'c'] },
+  ])('$data -> $names', ({ data, names }) => {
+    expect(triggeringAlarms(data)).toEqual(names);
   });
 });
 

@@ -52,6 +52,16 @@ describe('readHandlerConfig', () => {
   });
 
   test.each([
+    { value: 'true', expected: true },
+    { value: 'false', expected: undefined },
+    { value: undefined, expected: undefined },
+  ])('GUARD_CLOUDFORMATION_MANAGED=$value: cloudFormationManaged $expected', ({ value, expected }) => {
+    const settings = readHandlerConfig(envWith({ [ENV.CLOUDFORMATION_MANAGED]: value })).settings;
+    expect(settings.cloudFormationManaged).toBe(expected);
+    expect('cloudFormationManaged' in settings).toBe(expected !== undefined);
+  });
+
+  test.each([
     { case: 'RESTART_THEN_RECREATE', strategy: 'RESTART_THEN_RECREATE' },
     { case: 'RESTART_ONLY', strategy: 'RESTART_ONLY' },
     { case: 'RECREATE', strategy: 'RECREATE' },

@@ -1,7 +1,8 @@
 /**
- * A recreate never reverts or reshapes the connector: the decision core's rules for a stored request
- * older than the running connector, tags, CloudFormation-managed connectors, and a request swapped
- * between the delete and the create.
+ * First, do no harm: the decision core's rules that keep a recovery from hurting the connector. A
+ * recreate never reverts or reshapes it (a stored request older than the running connector, tags,
+ * CloudFormation-managed connectors, a request swapped between the delete and the create), and a
+ * restart for errored tasks leaves the healthy ones running where Kafka Connect can.
  */
 import { createConnectorRequest, tableSettings } from './fixtures';
 import { checkConnectorConfig } from '../../src/recovery/connector-config';
@@ -38,10 +39,10 @@ function check(stored: Record<string, unknown>, running?: Record<string, unknown
   return running && validated.request ? { ...validated, drift: compareWithRunning(validated.request, running, tags) } : validated;
 }
 
-function observe(state: string | undefined, config?: ConfigCheck, alarm = 'ALARM'): Observation {
+function observe(state: string | undefined, config?: ConfigCheck, alarm = 'ALARM', triggeredBy?: string[], kafkaConnectVersion = '3.7.x'): Observation {
   return {
-    connector: state === undefined ? undefined : { arn: ARN, state, currentVersion: VERSION },
-    alarm: { state: alarm, actionsEnabled: true },
+    connector: state === undefined ? undefined : { arn: ARN, state, currentVersion: VERSION, kafkaConnectVersion },
+    alarm: { state: alarm, actionsEnabled: true, ...(triggeredBy ? { triggeredBy } : {}) },
     config,
   };
 }
@@ -240,5 +241,21 @@ describe('the request read again for the create must match the one checked befor
     expect(blocked.record.createOwed).toBe(true);
     const d = run(blocked.record, observe(undefined, check(request())), {}, 'TICK', T0 + MIN);
     expect(d.action).toEqual({ kind: 'CREATE', request: request() });
+  });
+});
+
+describe('a restart for errored tasks restarts only the failed tasks where Kafka Connect can (3.7 and later)', () => {
+  const ERRORED = `${NAME}-debezium-guard-errored-tasks`;
+  test.each([
+    { case: 'errored tasks alone, 3.7.x', triggeredBy: [ERRORED], version: '3.7.x', only: true },
+    { case: 'errored tasks alone, a later version', triggeredBy: [ERRORED], version: '4.1.x', only: true },
+    { case: 'errored tasks alone, 2.7.1 (no onlyFailedTasks there): the connector', triggeredBy: [ERRORED], version: '2.7.1', only: false },
+    { case: 'errored tasks and silent offset commits: the whole connector', triggeredBy: [ERRORED, `${NAME}-debezium-guard-offset-commits`], version: '3.7.x', only: false },
+    { case: 'running tasks missing: the whole connector', triggeredBy: [`${NAME}-debezium-guard-running-tasks`], version: '3.7.x', only: false },
+    { case: 'the composite does not say which child fired: the whole connector', triggeredBy: undefined, version: '3.7.x', only: false },
+  ])('$case', ({ triggeredBy, version, only }) => {
+    const d = run(IDLE, observe('RUNNING', undefined, 'ALARM', triggeredBy, version));
+    expect(d.action).toEqual(only ? { kind: 'RESTART', connectorArn: ARN, onlyFailedTasks: true } : { kind: 'RESTART', connectorArn: ARN });
+    expect(d.reason).toBe(`alarm ALARM with connector RUNNING: restarting ${only ? 'its failed tasks' : 'in place'}`);
   });
 });
