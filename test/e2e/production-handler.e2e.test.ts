@@ -138,4 +138,6 @@ test('the exported production handler, configured by the environment the constru
     subjects: ['[INFO] orders-cdc: connector recovered'],
     mutations: ['RestartConnector'],
   });
-});
+  // Synthesis, the bundle's first load and the live emulator take about a second here; a CI machine running
+  // other suites at once has taken over 5 s (jest's default), so this test gets its own limit.
+}, 30_000);
