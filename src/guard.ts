@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
 import { KafkaConnectVersion } from './kafka-connect-version';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
@@ -93,6 +94,7 @@ export class DebeziumSilentFailureGuard extends Construct {
     super(scope, id);
     this.props = props;
     this.connectorName = validateProps(this, props);
+    assertConnectorEnvironment(this, props.connectorArn);
     this.assertUniqueInStack();
     const strategy = props.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
 
