@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,6 +15,7 @@ import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
 import { KafkaConnectVersion } from './kafka-connect-version';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
+import { claimConnector } from './one-guard-per-connector';
 import { DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
@@ -94,8 +95,7 @@ export class DebeziumSilentFailureGuard extends Construct {
     super(scope, id);
     this.props = props;
     this.connectorName = validateProps(this, props);
-    assertConnectorEnvironment(this, props.connectorArn);
-    this.assertUniqueInStack();
+    claimConnector(this, this.connectorName, assertConnectorEnvironment(this, props.connectorArn));
     const strategy = props.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
 
     // --- Signals ---
@@ -356,19 +356,6 @@ export class DebeziumSilentFailureGuard extends Construct {
         .filter((c): c is DebeziumSilentFailureGuard => c instanceof DebeziumSilentFailureGuard)
         .map((c) => c.connectorName)).logPatternString,
     }));
-  }
-
-  /** Two guards on one connector would race each other's recoveries. */
-  private assertUniqueInStack(): void {
-    if (Token.isUnresolved(this.connectorName)) {
-      return;
-    }
-    const stack = Stack.of(this);
-    const twin = stack.node.findAll().find((c) => c !== this && c instanceof DebeziumSilentFailureGuard
-      && Stack.of(c) === stack && c.connectorName === this.connectorName);
-    if (twin) {
-      throw new Error(`connectorName "${this.connectorName}" is already guarded by ${twin.node.path}; a connector takes exactly one DebeziumSilentFailureGuard`);
-    }
   }
 }
 
