@@ -21,6 +21,8 @@ export const ENV = {
   OPERATION_TIMEOUT_SECONDS: 'GUARD_OPERATION_TIMEOUT_SECONDS',
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  /** `'true'` for a guard of a CloudFormation-managed connector (`fromCfnConnector`); not set otherwise. */
+  CLOUDFORMATION_MANAGED: 'GUARD_CLOUDFORMATION_MANAGED',
 } as const;
 
 /** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */
