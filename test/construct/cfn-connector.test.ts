@@ -29,6 +29,11 @@ function cfnProps(stack: Stack, overrides: Partial<DebeziumGuardCfnConnectorProp
   };
 }
 
+/** Asserts some of the recovery function's environment variables (`Match.absent()` for one that must not be set). */
+function hasEnvironment(template: Template, variables: Record<string, unknown>): void {
+  template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike(variables) } });
+}
+
 function fromCfnConnector(overrides: Partial<DebeziumGuardCfnConnectorProps> = {}) {
   const stack = newStack();
   const connector = ordersConnector(stack);
@@ -43,28 +48,13 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
     // THEN
     expect(guard.connectorName).toBe('orders-cdc');
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'orders-cdc-debezium-guard' });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          GUARD_CONNECTOR_NAME: 'orders-cdc',
-          GUARD_STRATEGY: 'RESTART_ONLY',
-          GUARD_CLOUDFORMATION_MANAGED: 'true',
-        }),
-      },
-    });
+    hasEnvironment(template, { GUARD_CONNECTOR_NAME: 'orders-cdc', GUARD_STRATEGY: 'RESTART_ONLY', GUARD_CLOUDFORMATION_MANAGED: 'true' });
   });
 
   test('needs no stored request and passes no role: those variables are not set', () => {
     const { template } = fromCfnConnector();
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          GUARD_CONFIG_BUCKET: Match.absent(),
-          GUARD_CONFIG_KEY: Match.absent(),
-          GUARD_SERVICE_EXECUTION_ROLE_ARN: Match.absent(),
-        }),
-      },
-    });
+    const absent = Match.absent();
+    hasEnvironment(template, { GUARD_CONFIG_BUCKET: absent, GUARD_CONFIG_KEY: absent, GUARD_SERVICE_EXECUTION_ROLE_ARN: absent });
   });
 
   test('its role can restart but never delete, create, pass a role or read a stored request', () => {
@@ -77,9 +67,7 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
 
   test('NOTIFY_ONLY is accepted', () => {
     const { template } = fromCfnConnector({ recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GUARD_STRATEGY: 'NOTIFY_ONLY', GUARD_CLOUDFORMATION_MANAGED: 'true' }) },
-    });
+    hasEnvironment(template, { GUARD_STRATEGY: 'NOTIFY_ONLY', GUARD_CLOUDFORMATION_MANAGED: 'true' });
   });
 
   test.each([RecoveryStrategy.RESTART_THEN_RECREATE, RecoveryStrategy.RECREATE])('a strategy that re-creates (%s) is a synth error', (strategy) => {
@@ -119,9 +107,7 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
     const name = new CfnParameter(stack, 'ConnectorName').valueAsString;
     const guard = DebeziumSilentFailureGuard.fromCfnConnector(stack, 'OrdersCdcGuard', ordersConnector(stack, name), cfnProps(stack));
     expect(guard.connectorName).toBe(name);
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GUARD_CONNECTOR_NAME: { Ref: 'ConnectorName' } }) },
-    });
+    hasEnvironment(Template.fromStack(stack), { GUARD_CONNECTOR_NAME: { Ref: 'ConnectorName' } });
   });
 
   test('the same connector guarded from its CfnConnector and by ARN is an error', () => {
@@ -133,9 +119,7 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
   test('an ordinary guard does not set GUARD_CLOUDFORMATION_MANAGED', () => {
     const stack = newStack();
     new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { recoveryStrategy: RecoveryStrategy.RESTART_ONLY }));
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GUARD_CONFIG_BUCKET: 'connector-configs', GUARD_CLOUDFORMATION_MANAGED: Match.absent() }) },
-    });
+    hasEnvironment(Template.fromStack(stack), { GUARD_CONFIG_BUCKET: 'connector-configs', GUARD_CLOUDFORMATION_MANAGED: Match.absent() });
   });
 
   test.each(NAG_MAJORS)('cdk-nag %s AwsSolutions: nothing unacknowledged', (major) => {
