@@ -153,7 +153,7 @@ describe('rejected props name the prop, the value and the fix', () => {
       + '- connectorArn is in account 123456789012 but the stack deploys to 210987654321; deploy the guard in the connector\'s account'));
   });
 
-  test('an environment-agnostic stack accepts an ARN from any region', () => {
+  test('an environment-agnostic stack accepts an ARN from any region at synth time (a deploy-time rule checks it)', () => {
     expect(build({}, {})).not.toThrow();
   });
 
