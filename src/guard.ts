@@ -1,20 +1,24 @@
 import * as path from 'path';
-import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
+import type { GuardSpec } from './guard-spec';
 import { KafkaConnectVersion } from './kafka-connect-version';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
-import { DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
+import { claimConnector } from './one-guard-per-connector';
+import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
 import { compositeAlarmDescription, guardAlarmName } from './signals/alarm-text';
@@ -22,6 +26,9 @@ import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
 import { OffsetCommitSignal } from './signals/offset-commit';
 import { TaskHealthSignal } from './signals/task-health';
 import { validateProps } from './validation';
+
+/** The specs `fromCfnConnector` passes to the constructor, with the connector each one guards. */
+const CFN_CONNECTORS = new WeakMap<GuardSpec, kafkaconnect.CfnConnector>();
 
 /** The recovery function's bundle, built with this library (`npx projen bundle`) and shipped in the package. */
 const RECOVERY_ASSET = path.join(__dirname, '..', 'assets', 'recovery', 'recovery.lambda');
@@ -47,6 +54,40 @@ const RECOVERY_ASSET = path.join(__dirname, '..', 'assets', 'recovery', 'recover
  * });
  */
 export class DebeziumSilentFailureGuard extends Construct {
+  /**
+   * Guards a connector that CloudFormation manages: an `AWS::KafkaConnect::Connector` defined in
+   * a CDK app (`CfnConnector`), whose name and ARN the guard takes from it.
+   *
+   * Such a connector must never be deleted and re-created behind CloudFormation's back (it would
+   * get a new ARN, and its stack would lose track of it), so the guard only restarts it in place
+   * (`RecoveryStrategy.RESTART_ONLY`, the default) or only notifies (`NOTIFY_ONLY`); it needs no
+   * stored CreateConnector request. The guard's resources depend on the connector, so that it
+   * starts watching once the connector exists.
+   *
+   * @param scope the scope of the guard
+   * @param id the guard's construct ID
+   * @param connector the guarded connector
+   * @param props the guard's signals, recovery pacing and notifications
+   */
+  public static fromCfnConnector(
+    scope: Construct, id: string, connector: kafkaconnect.CfnConnector, props: DebeziumGuardCfnConnectorProps,
+  ): DebeziumSilentFailureGuard {
+    // A factory rather than a `cfnConnector` prop: its props type leaves out what such a guard must
+    // not be given (an ARN, a stored request, a role to pass), so Java's builder, Python's keyword
+    // arguments and TypeScript's compiler reject them; a prop could only be checked at synth time,
+    // and would make connectorArn, configBucket and configKey optional for every other guard.
+    const spec: GuardSpec = {
+      ...props,
+      connectorArn: connector.attrConnectorArn,
+      connectorName: connector.connectorName,
+      recoveryStrategy: props.recoveryStrategy ?? RecoveryStrategy.RESTART_ONLY,
+    };
+    CFN_CONNECTORS.set(spec, connector);
+    const guard = new DebeziumSilentFailureGuard(scope, id, spec as DebeziumSilentFailureGuardProps);
+    guard.node.addDependency(connector);
+    return guard;
+  }
+
   /** Name of the guarded connector (a token when the props gave one). */
   public readonly connectorName: string;
   /** The metric filter counting successful offset commits in the worker logs. */
@@ -87,23 +128,28 @@ export class DebeziumSilentFailureGuard extends Construct {
   private readonly offsetCommits: cloudwatch.Metric;
   private readonly erroredTasks: cloudwatch.Metric;
   private readonly runningTasks: cloudwatch.Metric;
-  private readonly props: DebeziumSilentFailureGuardProps;
+  private readonly spec: GuardSpec;
+  private readonly cfnConnector?: kafkaconnect.CfnConnector;
 
   constructor(scope: Construct, id: string, props: DebeziumSilentFailureGuardProps) {
     super(scope, id);
-    this.props = props;
-    this.connectorName = validateProps(this, props);
-    this.assertUniqueInStack();
-    const strategy = props.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
+    // A guard built by fromCfnConnector has no stored request: the props are read as a GuardSpec only.
+    const spec: GuardSpec = props;
+    const cfnConnector = CFN_CONNECTORS.get(props);
+    this.spec = spec;
+    this.cfnConnector = cfnConnector;
+    this.connectorName = validateProps(this, spec, cfnConnector !== undefined);
+    claimConnector(this, this.connectorName, assertConnectorEnvironment(this, spec.connectorArn));
+    const strategy = spec.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
 
     // --- Signals ---
-    const version = props.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X;
+    const version = spec.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X;
     const offsets = new OffsetCommitSignal(this, 'OffsetCommit', {
       connectorName: this.connectorName,
-      logGroup: props.workerLogGroup,
-      filterPattern: props.offsetCommitPattern ?? this.defaultCommitPattern(version),
-      window: props.offsetCommitWindow,
-      tuning: props.offsetCommitAlarm,
+      logGroup: spec.workerLogGroup,
+      filterPattern: spec.offsetCommitPattern ?? this.defaultCommitPattern(version),
+      window: spec.offsetCommitWindow,
+      tuning: spec.offsetCommitAlarm,
     });
     this.offsetCommitMetricFilter = offsets.metricFilter;
     this.offsetCommitAlarm = offsets.alarm;
@@ -111,38 +157,38 @@ export class DebeziumSilentFailureGuard extends Construct {
 
     const tasks = new TaskHealthSignal(this, 'TaskHealth', {
       connectorName: this.connectorName,
-      expectedRunningTasks: props.expectedRunningTasks ?? 1,
-      tuning: props.taskHealthAlarm,
+      expectedRunningTasks: spec.expectedRunningTasks ?? 1,
+      tuning: spec.taskHealthAlarm,
     });
     this.erroredTasksAlarm = tasks.erroredTasksAlarm;
     this.runningTasksAlarm = tasks.runningTasksAlarm;
     this.erroredTasks = tasks.erroredTasks;
     this.runningTasks = tasks.runningTasks;
 
-    if (props.connectedMetric) {
-      this.connectedAlarm = connectedAlarm(this, this.connectorName, props.connectedMetric, props.connectedAlarm);
+    if (spec.connectedMetric) {
+      this.connectedAlarm = connectedAlarm(this, this.connectorName, spec.connectedMetric, spec.connectedAlarm);
     }
-    if (props.lagMetric) {
-      const thresholdMs = (props.lagThreshold ?? Duration.minutes(5)).toMilliseconds();
-      this.lagAlarm = lagAlarm(this, this.connectorName, props.lagMetric, thresholdMs, props.lagAlarm);
+    if (spec.lagMetric) {
+      const thresholdMs = (spec.lagThreshold ?? Duration.minutes(5)).toMilliseconds();
+      this.lagAlarm = lagAlarm(this, this.connectorName, spec.lagMetric, thresholdMs, spec.lagAlarm);
     }
 
     // --- Notifications ---
-    this.topic = props.topic ?? new sns.Topic(this, 'Topic', {
+    this.topic = spec.topic ?? new sns.Topic(this, 'Topic', {
       displayName: 'Debezium silent-failure guard',
       enforceSSL: true,
-      masterKey: props.topicEncryptionKey,
+      masterKey: spec.topicEncryptionKey,
     });
-    if (props.topicEncryptionKey) {
+    if (spec.topicEncryptionKey) {
       // CloudWatch publishes alarm notifications itself, so it must be able to use the key.
-      props.topicEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      spec.topicEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }));
     }
-    (props.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    (spec.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
 
     const alarms = this.signalAlarms();
     this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
@@ -165,7 +211,7 @@ export class DebeziumSilentFailureGuard extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.recoveryLogGroup = new logs.LogGroup(this, 'RecoveryLogGroup', {
-      retention: props.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const mayRestart = strategy !== RecoveryStrategy.NOTIFY_ONLY;
@@ -179,14 +225,17 @@ export class DebeziumSilentFailureGuard extends Construct {
           minimize: false,
           statements: recoveryStatements(this, {
             connectorName: this.connectorName,
-            serviceExecutionRole: props.serviceExecutionRole,
+            // Without a stored request (fromCfnConnector) mayRecreate is false (validated), and the
+            // role and the bucket are not used: the role imported from the connector is a stand-in.
+            serviceExecutionRole: spec.serviceExecutionRole
+              ?? iam.Role.fromRoleArn(this, 'ServiceExecutionRole', cfnConnector!.serviceExecutionRoleArn),
             mayRestart,
             mayRecreate,
-            configBucketName: props.configBucket.bucketName,
-            configKey: props.configKey,
-            configEncryptionKey: props.configEncryptionKey ?? props.configBucket.encryptionKey,
+            configBucketName: spec.configBucket?.bucketName ?? '',
+            configKey: spec.configKey ?? '',
+            configEncryptionKey: spec.configEncryptionKey ?? spec.configBucket?.encryptionKey,
             topicArn: this.topic.topicArn,
-            topicKey: props.topic ? props.topic.masterKey : props.topicEncryptionKey,
+            topicKey: spec.topic ? spec.topic.masterKey : spec.topicEncryptionKey,
             stateTableArn: this.stateTable.tableArn,
             alarmArn: this.compositeAlarm.alarmArn,
             logGroupArn: this.recoveryLogGroup.logGroupArn,
@@ -197,7 +246,7 @@ export class DebeziumSilentFailureGuard extends Construct {
     this.acknowledgeWildcards(mayRestart, mayRecreate);
     this.recoveryFunction = new lambda.Function(this, 'RecoveryFunction', {
       description: `Recovers Debezium connector ${this.connectorName} on MSK Connect (cdk-debezium-guard)`,
-      runtime: props.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
+      runtime: spec.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(RECOVERY_ASSET),
@@ -241,11 +290,11 @@ export class DebeziumSilentFailureGuard extends Construct {
         retryAttempts: 0,
       })],
     });
-    if (props.preventiveRestartSchedule) {
+    if (spec.preventiveRestartSchedule) {
       this.preventiveRestartRule = new events.Rule(this, 'PreventiveRestartRule', {
         description: `Preventive restart of Debezium connector ${this.connectorName}`,
-        schedule: props.preventiveRestartSchedule,
-        enabled: props.preventiveRestartEnabled ?? false,
+        schedule: spec.preventiveRestartSchedule,
+        enabled: spec.preventiveRestartEnabled ?? false,
         targets: [new targets.LambdaFunction(this.recoveryFunction, {
           event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART }),
           retryAttempts: 2,
@@ -253,9 +302,9 @@ export class DebeziumSilentFailureGuard extends Construct {
       });
     }
 
-    if (props.createDashboard) {
+    if (spec.createDashboard) {
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-        dashboardName: props.dashboardName,
+        dashboardName: spec.dashboardName,
         widgets: this.dashboardWidgets().map((w) => [w]),
       });
     }
@@ -271,8 +320,8 @@ export class DebeziumSilentFailureGuard extends Construct {
       offsetCommits: this.offsetCommits,
       erroredTasks: this.erroredTasks,
       runningTasks: this.runningTasks,
-      connectedMetric: this.props.connectedMetric,
-      lagMetric: this.props.lagMetric,
+      connectedMetric: this.spec.connectedMetric,
+      lagMetric: this.spec.lagMetric,
     });
   }
 
@@ -283,15 +332,18 @@ export class DebeziumSilentFailureGuard extends Construct {
   }
 
   private recoveryEnvironment(strategy: RecoveryStrategy): Record<string, string> {
-    const p = this.props;
+    const p = this.spec;
     // The periods the alarms really use (a Connected or lag metric keeps its own, 5 minutes by default).
     const longestPeriod = Math.max(...this.signalAlarms().map((a) => alarmPeriodSeconds(a)));
     const verify = p.recoveryVerificationPeriod ?? Duration.seconds(2 * longestPeriod + 180);
     return {
       [ENV.CONNECTOR_NAME]: this.connectorName,
-      [ENV.CONFIG_BUCKET]: p.configBucket.bucketName,
-      [ENV.CONFIG_KEY]: p.configKey,
-      [ENV.SERVICE_EXECUTION_ROLE_ARN]: p.serviceExecutionRole.roleArn,
+      // A guard of a CloudFormation-managed connector has no stored request and no role to pass.
+      ...(p.configBucket && p.configKey !== undefined && p.serviceExecutionRole ? {
+        [ENV.CONFIG_BUCKET]: p.configBucket.bucketName,
+        [ENV.CONFIG_KEY]: p.configKey,
+        [ENV.SERVICE_EXECUTION_ROLE_ARN]: p.serviceExecutionRole.roleArn,
+      } : {}),
       [ENV.TOPIC_ARN]: this.topic.topicArn,
       [ENV.STATE_TABLE]: this.stateTable.tableName,
       [ENV.ALARM_NAME]: this.compositeAlarm.alarmName,
@@ -303,6 +355,8 @@ export class DebeziumSilentFailureGuard extends Construct {
       [ENV.VERIFY_SECONDS]: String(verify.toSeconds()),
       [ENV.OPERATION_TIMEOUT_SECONDS]: String((p.operationTimeout ?? Duration.minutes(30)).toSeconds()),
       [ENV.METRICS_NAMESPACE]: RECOVERY_METRICS_NAMESPACE,
+      // Set only for such guards, so that the template of every other guard stays as it was.
+      ...(this.cfnConnector ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
     };
   }
 
@@ -354,19 +408,6 @@ export class DebeziumSilentFailureGuard extends Construct {
         .filter((c): c is DebeziumSilentFailureGuard => c instanceof DebeziumSilentFailureGuard)
         .map((c) => c.connectorName)).logPatternString,
     }));
-  }
-
-  /** Two guards on one connector would race each other's recoveries. */
-  private assertUniqueInStack(): void {
-    if (Token.isUnresolved(this.connectorName)) {
-      return;
-    }
-    const stack = Stack.of(this);
-    const twin = stack.node.findAll().find((c) => c !== this && c instanceof DebeziumSilentFailureGuard
-      && Stack.of(c) === stack && c.connectorName === this.connectorName);
-    if (twin) {
-      throw new Error(`connectorName "${this.connectorName}" is already guarded by ${twin.node.path}; a connector takes exactly one DebeziumSilentFailureGuard`);
-    }
   }
 }
 

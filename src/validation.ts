@@ -2,7 +2,8 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { parseConnectorArn } from './connector-arn';
-import { AlarmTuning, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
+import type { GuardSpec } from './guard-spec';
+import { AlarmTuning, RecoveryStrategy } from './props';
 import { DEFAULT_EVALUATION_PERIODS, DEFAULT_OFFSET_COMMIT_WINDOW, offsetCommitEvaluationPeriods } from './signals/alarm-options';
 
 /** Warning IDs (stable: consumers acknowledge them by ID). */
@@ -22,9 +23,10 @@ const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * Resolves the connector name and checks every prop, collecting all problems and throwing once,
  * so that a user fixes them in one pass. Unresolved tokens are skipped, never rejected.
  *
+ * @param cloudFormationManaged the guard was built by `fromCfnConnector`
  * @returns the connector name (literal or token)
  */
-export function validateProps(scope: Construct, props: DebeziumSilentFailureGuardProps): string {
+export function validateProps(scope: Construct, props: GuardSpec, cloudFormationManaged: boolean): string {
   const problems: string[] = [];
   const arn = parseConnectorArn(props.connectorArn);
   const arnIsToken = Token.isUnresolved(props.connectorArn);
@@ -51,8 +53,13 @@ export function validateProps(scope: Construct, props: DebeziumSilentFailureGuar
       problems.push(`connectorArn is in account ${arn.account} but the stack deploys to ${stack.account}; deploy the guard in the connector's account`);
     }
   }
-  if (!Token.isUnresolved(props.configKey) && (props.configKey.length === 0 || props.configKey.startsWith('/'))) {
+  if (props.configKey !== undefined && !Token.isUnresolved(props.configKey) && (props.configKey.length === 0 || props.configKey.startsWith('/'))) {
     problems.push(`configKey must be a non-empty S3 object key without a leading '/', got "${props.configKey}"`);
+  }
+  const strategy = props.recoveryStrategy;
+  if (cloudFormationManaged && (strategy === RecoveryStrategy.RESTART_THEN_RECREATE || strategy === RecoveryStrategy.RECREATE)) {
+    problems.push(`recoveryStrategy must be RESTART_ONLY or NOTIFY_ONLY for a connector that CloudFormation manages (fromCfnConnector), got ${strategy}: `
+      + 're-created behind CloudFormation\'s back, it would get a new ARN its stack does not know; to replace the connector, change it in its own stack and deploy that');
   }
 
   positive(problems, 'offsetCommitWindow', props.offsetCommitWindow);
@@ -121,7 +128,7 @@ export function validateProps(scope: Construct, props: DebeziumSilentFailureGuar
   return props.connectorName ?? arn!.name;
 }
 
-function warn(scope: Construct, props: DebeziumSilentFailureGuardProps): void {
+function warn(scope: Construct, props: GuardSpec): void {
   const annotations = Annotations.of(scope);
   // The window a healthy connector must commit within: a datapointsToAlarm below the evaluation
   // periods shortens it (2 of 5 alarms on any 2 silent periods).

@@ -19,9 +19,10 @@ export const ENV = {
   BUDGET_WINDOW_SECONDS: 'GUARD_BUDGET_WINDOW_SECONDS',
   VERIFY_SECONDS: 'GUARD_VERIFY_SECONDS',
   OPERATION_TIMEOUT_SECONDS: 'GUARD_OPERATION_TIMEOUT_SECONDS',
-  CLOUDFORMATION_MANAGED: 'GUARD_CLOUDFORMATION_MANAGED',
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  /** `'true'` for a guard of a CloudFormation-managed connector (`fromCfnConnector`); not set otherwise. */
+  CLOUDFORMATION_MANAGED: 'GUARD_CLOUDFORMATION_MANAGED',
 } as const;
 
 /** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */

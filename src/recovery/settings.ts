@@ -6,6 +6,7 @@ const STRATEGIES: Strategy[] = ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREA
 /** Everything the handler reads from its environment. */
 export interface HandlerConfig {
   readonly settings: Settings;
+  /** Empty for a strategy that never re-creates (RESTART_ONLY, NOTIFY_ONLY), which may be given none. */
   readonly configBucket: string;
   readonly configKey: string;
   readonly serviceExecutionRoleArn: string;
@@ -39,6 +40,10 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
   if (strategy && !STRATEGIES.includes(strategy)) {
     problems.push(`${ENV.STRATEGY} must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
   }
+  // Only a strategy that may re-create reads the stored request and passes a role: a restart-only or
+  // notify-only guard (a CloudFormation-managed connector's, for one) is not given them.
+  const recreating = strategy !== 'RESTART_ONLY' && strategy !== 'NOTIFY_ONLY';
+  const forRecreate = (name: string): string => (recreating ? text(name) : env[name] ?? '');
   const budget = Number(text(ENV.BUDGET));
   if (!Number.isInteger(budget) || budget < 1) {
     problems.push(`${ENV.BUDGET} must be a positive integer, got ${JSON.stringify(env[ENV.BUDGET])}`);
@@ -56,9 +61,9 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
       // Set only for a guard built from a CfnConnector; absent (not false) for every other guard.
       ...(env[ENV.CLOUDFORMATION_MANAGED] === 'true' ? { cloudFormationManaged: true } : {}),
     },
-    configBucket: text(ENV.CONFIG_BUCKET),
-    configKey: text(ENV.CONFIG_KEY),
-    serviceExecutionRoleArn: text(ENV.SERVICE_EXECUTION_ROLE_ARN),
+    configBucket: forRecreate(ENV.CONFIG_BUCKET),
+    configKey: forRecreate(ENV.CONFIG_KEY),
+    serviceExecutionRoleArn: forRecreate(ENV.SERVICE_EXECUTION_ROLE_ARN),
     topicArn: text(ENV.TOPIC_ARN),
     stateTable: text(ENV.STATE_TABLE),
     alarmName: text(ENV.ALARM_NAME),

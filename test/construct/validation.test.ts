@@ -153,7 +153,7 @@ describe('rejected props name the prop, the value and the fix', () => {
       + '- connectorArn is in account 123456789012 but the stack deploys to 210987654321; deploy the guard in the connector\'s account'));
   });
 
-  test('an environment-agnostic stack accepts an ARN from any region', () => {
+  test('an environment-agnostic stack accepts an ARN from any region at synth time (a deploy-time rule checks it)', () => {
     expect(build({}, {})).not.toThrow();
   });
 
@@ -244,12 +244,70 @@ describe('several guards', () => {
       'connectorName "orders-cdc" is already guarded by TestStack/OrdersCdcGuard; a connector takes exactly one DebeziumSilentFailureGuard'));
   });
 
-  test('the same connector in two stacks is allowed (e.g. two environments)', () => {
+  test('the same connector name in two stacks of two accounts is allowed (e.g. staging and production)', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
+    const b = new Stack(app, 'B', { env: { account: '210987654321', region: REGION } });
+    new DebeziumSilentFailureGuard(a, 'G', quickStartProps(a));
+    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b, { connectorArn: ORDERS_ARN.replace(ACCOUNT, '210987654321') }))).not.toThrow();
+  });
+
+  test('the same connector in two stacks of one app is an error', () => {
+    // GIVEN
     const app = new App();
     const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
     const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
     new DebeziumSilentFailureGuard(a, 'G', quickStartProps(a));
-    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b))).not.toThrow();
+    // WHEN / THEN
+    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b))).toThrow(new Error(
+      'connectorName "orders-cdc" is already guarded by A/G, in another stack of this app in the same account and region (123456789012, ap-northeast-2); '
+      + 'a connector takes exactly one DebeziumSilentFailureGuard: keep one of the two guards'));
+  });
+
+  test('a literal ARN places the connector even in stacks without env', () => {
+    const app = new App();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
+    new DebeziumSilentFailureGuard(a, 'G', quickStartProps(a));
+    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b))).toThrow(
+      /^connectorName "orders-cdc" is already guarded by A\/G, in another stack of this app in the same account and region \(123456789012, ap-northeast-2\)/);
+  });
+
+  test.each([
+    { case: 'both stacks without env', envA: {}, envB: {} },
+    { case: 'one stack without env', envA: {}, envB: { account: ACCOUNT, region: REGION } },
+    { case: 'one stack without region', envA: { account: ACCOUNT }, envB: { account: ACCOUNT, region: 'eu-west-1' } },
+  ])('a token ARN with the same name in stacks that may share an account and region is an error ($case)', ({ envA, envB }) => {
+    // GIVEN
+    const app = new App();
+    const a = new Stack(app, 'A', { env: envA });
+    const b = new Stack(app, 'B', { env: envB });
+    const tokenArn = (stack: Stack) => new CfnParameter(stack, 'ConnectorArn').valueAsString;
+    new DebeziumSilentFailureGuard(a, 'G', quickStartProps(a, { connectorArn: tokenArn(a), connectorName: 'orders-cdc' }));
+    // WHEN / THEN
+    expect(() => new DebeziumSilentFailureGuard(b, 'G', quickStartProps(b, { connectorArn: tokenArn(b), connectorName: 'orders-cdc' }))).toThrow(new Error(
+      'connectorName "orders-cdc" is already guarded by A/G, in another stack of this app that may deploy to the same account and region '
+      + '(a token connectorArn in a stack without env can deploy anywhere); '
+      + 'a connector takes exactly one DebeziumSilentFailureGuard: keep one of the two guards, or set both stacks\' env if they deploy to different accounts or regions'));
+  });
+
+  test('a token ARN with the same name in stacks of different regions is allowed', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
+    const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    for (const stack of [a, b]) {
+      new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: new CfnParameter(stack, 'ConnectorArn').valueAsString, connectorName: 'orders-cdc' }));
+    }
+    Template.fromStack(b).resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+  });
+
+  test('connector names from tokens are not compared', () => {
+    const app = new App();
+    const guard = (stack: Stack) => () => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, {
+      connectorArn: new CfnParameter(stack, 'ConnectorArn').valueAsString, connectorName: new CfnParameter(stack, 'ConnectorName').valueAsString,
+    }));
+    expect(guard(new Stack(app, 'A'))).not.toThrow();
+    expect(guard(new Stack(app, 'B'))).not.toThrow();
   });
 });
 

@@ -407,6 +407,26 @@ function runningAsRequested(overrides: Record<string, unknown> = {}, tags: Recor
   kc.on(ListTagsForResourceCommand).resolves({ tags });
 }
 
+describe('a CloudFormation-managed connector\'s guard (fromCfnConnector: restart-only, no stored request, no role)', () => {
+  test('restarts in place with only the variables such a guard is given; a FAILED connector is escalated, never re-created', async () => {
+    for (const name of [ENV.CONFIG_BUCKET, ENV.CONFIG_KEY, ENV.SERVICE_EXECUTION_ROLE_ARN]) {
+      delete process.env[name];
+    }
+    process.env[ENV.STRATEGY] = 'RESTART_ONLY';
+    process.env[ENV.CLOUDFORMATION_MANAGED] = 'true';
+    kc.on(RestartConnectorCommand).resolves({ connectorArn: ARN, connectorOperationArn: OP_ARN });
+    sns.on(PublishCommand).resolves({});
+    await expect(createHandler({ clock })(ALARM_EVENT, context('r1'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'RESTART' });
+
+    table.clear();
+    world({ connectorState: 'FAILED', alarm: 'ALARM' });
+    await expect(createHandler({ clock })(ALARM_EVENT, context('r2'))).resolves.toMatchObject({ outcome: 'WAITED', phase: 'ESCALATED' });
+    expect(kc).not.toHaveReceivedCommand(DeleteConnectorCommand);
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('replace the connector through the CloudFormation stack that manages it');
+  });
+});
+
 describe('a recreate through the real adapter', () => {
   test('FAILED connector: reads the request from the configured bucket and key, proves offsets, deletes; then creates', async () => {
     world({ connectorState: 'FAILED', alarm: 'ALARM' });

@@ -51,6 +51,19 @@ describe('readHandlerConfig', () => {
     });
   });
 
+  test.each(['RESTART_ONLY', 'NOTIFY_ONLY'])('%s (a CloudFormation-managed connector\'s guard): no stored request or role needed', (strategy) => {
+    const env = envWith({
+      [ENV.STRATEGY]: strategy, [ENV.CONFIG_BUCKET]: undefined, [ENV.CONFIG_KEY]: undefined, [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined,
+    });
+    expect(readHandlerConfig(env)).toMatchObject({ configBucket: '', configKey: '', serviceExecutionRoleArn: '' });
+  });
+
+  test('a strategy that re-creates needs the stored request and the role', () => {
+    const env = envWith({ [ENV.CONFIG_BUCKET]: undefined, [ENV.CONFIG_KEY]: undefined, [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined });
+    expect(() => readHandlerConfig(env)).toThrow(new Error('recovery function misconfigured: GUARD_CONFIG_BUCKET is not set; '
+      + 'GUARD_CONFIG_KEY is not set; GUARD_SERVICE_EXECUTION_ROLE_ARN is not set'));
+  });
+
   test.each([
     { value: 'true', expected: true },
     { value: 'false', expected: undefined },
