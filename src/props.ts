@@ -33,22 +33,22 @@ export enum RecoveryStrategy {
 export interface AlarmTuning {
   /**
    * The period over which the metric is evaluated.
-   * @default - 1 minute for the offset-commit and task-health alarms; the metric's own period for `connectedMetric` and `lagMetric`
+   * @default - 1 minute for the offset-commit, offset-commit-gap, no-production, task-health and crash-loop alarms; the metric's own period for `connectedMetric` and `lagMetric`
    */
   readonly period?: Duration;
   /**
    * The number of periods over which data is compared to the threshold.
-   * @default - derived from `offsetCommitWindow` for the offset-commit alarm (5 with the defaults); 3 for task health, 2 for `Connected`, 5 for lag
+   * @default - derived from `offsetCommitWindow` for the offset-commit alarm (5 with the defaults); 1 for the offset-commit gap, 2 for no-production, 3 for task health, 5 for crash loop, 2 for `Connected`, 5 for lag
    */
   readonly evaluationPeriods?: number;
   /**
    * The number of breaching datapoints within the evaluation periods that trigger the alarm.
-   * @default - `evaluationPeriods`
+   * @default - `evaluationPeriods`; 2 for the crash-loop alarm
    */
   readonly datapointsToAlarm?: number;
   /**
    * How missing data is treated.
-   * @default - BREACHING for the offset-commit and Connected alarms (silence is the failure), NOT_BREACHING for the others
+   * @default - BREACHING for the offset-commit, offset-commit-gap, no-production and Connected alarms (silence is the failure), NOT_BREACHING for the others
    */
   readonly treatMissingData?: cloudwatch.TreatMissingData;
 }
@@ -131,6 +131,25 @@ export interface DebeziumSilentFailureGuardProps {
    */
   readonly offsetCommitAlarm?: AlarmTuning;
 
+  /**
+   * Tuning of the offset-commit gap alarm: no commit logged for a short gap. It never acts alone:
+   * only together with the no-production alarm (logs can be delayed or dropped), whose window
+   * guards against short blips; this one only has to agree.
+   * @default - one 1-minute period, missing data breaching (read as 0)
+   */
+  readonly offsetCommitGapAlarm?: AlarmTuning;
+
+  // --- Native production signal ---
+
+  /**
+   * Tuning of the no-production alarm: `AWS/KafkaConnect` `SourceRecordPollRate` and
+   * `SourceRecordWriteRate` both 0. With the offset-commit gap alarm it confirms a stall; while it
+   * is OK, a silent worker log is reported as a log-delivery gap, never acted on. Keep Debezium's
+   * `heartbeat.interval.ms` shorter than one period so that an idle connector stays above 0.
+   * @default - 1-minute periods, 2 of 2, missing data breaching (read as 0)
+   */
+  readonly noProductionAlarm?: AlarmTuning;
+
   // --- Native task-health signal ---
 
   /**
@@ -144,6 +163,14 @@ export interface DebeziumSilentFailureGuardProps {
    * @default - 1-minute periods, 3 of 3, missing data not breaching
    */
   readonly taskHealthAlarm?: AlarmTuning;
+
+  /**
+   * Tuning of the crash-loop alarm (`ErroredTaskCount` > 0 in several recent periods): task failures
+   * that each end before the task-health alarms' window. Keep its window short enough to clear
+   * within `recoveryVerificationPeriod` after a successful restart.
+   * @default - 1-minute periods, 2 of 5, missing data not breaching
+   */
+  readonly crashLoopAlarm?: AlarmTuning;
 
   // --- Optional Debezium signals ---
 

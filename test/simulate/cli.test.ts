@@ -23,7 +23,7 @@ describe('options', () => {
   });
 
   test.each([
-    { args: ['--scenario', 'meteor'], message: '--scenario must be one of mixed, silent-stop, connected-drop, failed-task, restart-does-not-help, flapping, idle-with-heartbeats, idle-without-heartbeats, got "meteor"' },
+    { args: ['--scenario', 'meteor'], message: '--scenario must be one of mixed, silent-stop, connected-drop, failed-task, restart-does-not-help, flapping, crash-loop, log-delivery-gap, slow-trickle, idle-with-heartbeats, idle-without-heartbeats, got "meteor"' },
     { args: ['--seed', 'abc'], message: '--seed must be a number >= 0, got "abc"' },
     { args: ['--seed', '1.5'], message: '--seed must be a whole number, got 1.5' },
     { args: ['--duration', '0'], message: '--duration must be a number >= 1, got "0"' },

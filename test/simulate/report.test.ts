@@ -15,6 +15,8 @@ function report(incidents: IncidentReport[], overrides: Partial<SimulationReport
     falseAlarms: 0,
     actionsOutsideIncidents: [],
     notices: [],
+    warnings: [],
+    logGaps: [],
     violations: [],
     interrupted: false,
     ...overrides,
