@@ -55,6 +55,8 @@ export interface RunSummaryJson {
   readonly notices: string[];
   /** Notifications of the warning alarms (log-delivery gap), in order. */
   readonly warnings: string[];
+  /** The composite alarm's own ALARM and OK notifications (CloudWatch to the topic), with their times. */
+  readonly alarmNotices: string[];
   /** Worker-log delivery outages: when (simulated seconds from the start) and whether the warning went out. */
   readonly logGaps: { readonly startedAtSeconds: number; readonly endedAtSeconds: number; readonly warnedAfterSeconds: number | null }[];
 }
@@ -125,6 +127,7 @@ function summaryJson(r: SimulationReport): RunSummaryJson {
     incidentsWithOffsetsLost: r.incidents.filter(lostOffsets).length,
     notices: [...r.notices],
     warnings: [...r.warnings],
+    alarmNotices: [...r.alarmNotices],
     logGaps: r.logGaps.map((g) => ({
       startedAtSeconds: (g.startedAt - r.startedAt) / 1000,
       endedAtSeconds: (g.endedAt - r.startedAt) / 1000,
@@ -153,8 +156,8 @@ export function renderReport(report: SimulationReport, pollMs: number): string[]
     i.actions.join(' -> ') || 'none',
     offsetsCell(i),
   ]);
-  const lines = table(['incident', 'failure', 'detected after', 'recovered after', 'action', 'offsets kept'], rows);
-  lines.push('');
+  // A run with only log-delivery gaps has no incident to tabulate.
+  const lines = rows.length > 0 ? [...table(['incident', 'failure', 'detected after', 'recovered after', 'action', 'offsets kept'], rows), ''] : [];
   const inProgress = report.incidents.filter((i) => i.interrupted).length;
   lines.push(`${report.incidents.length} incident(s), ${recovered(report).length} recovered, ${report.incidents.filter((i) => i.selfHealed).length} healed by themselves`
     + `${inProgress > 0 ? `, ${inProgress} ${IN_PROGRESS}` : ''}; `
@@ -178,10 +181,14 @@ export function renderReport(report: SimulationReport, pollMs: number): string[]
  * the notices the guard sent and what the run shows.
  */
 function renderQuietRun(report: SimulationReport): string[] {
-  const notices = [...report.notices, ...report.warnings];
-  const lines = [`no failure injected; ${report.falseAlarms} alarm(s), ${report.actionsOutsideIncidents.length} action(s)${report.actionsOutsideIncidents.length > 0 ? ` (${report.actionsOutsideIncidents.join(', ')})` : ''}.`];
-  lines.push(notices.length === 0 ? 'notices sent: none' : `notices sent (${notices.length}):`);
+  const actions = report.actionsOutsideIncidents;
+  const lines = [`no failure injected; ${report.falseAlarms} alarm(s), ${actions.length} action(s)${actions.length > 0 ? ` (${actions.join(', ')})` : ''}.`];
+  const notices = [...report.alarmNotices, ...report.warnings];
+  lines.push(notices.length + report.notices.length === 0
+    ? 'notices sent: none'
+    : `notices sent: ${notices.length} by CloudWatch, ${report.notices.length} by the recovery function:`);
   notices.forEach((n) => lines.push(`  ${n}`));
+  report.notices.forEach((n) => lines.push(`  ${n}`));
   lines.push('');
   if (report.falseAlarms > 0) {
     lines.push('What this shows: a healthy connector on an idle database produces no record and commits no offset, which the guard cannot tell from a');

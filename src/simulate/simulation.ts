@@ -69,6 +69,8 @@ export interface SimulationReport {
   readonly notices: string[];
   /** Notifications of the warning alarms (the log-delivery gap), in order: CloudWatch sends them, not the recovery function. */
   readonly warnings: string[];
+  /** The composite alarm's own notifications to the topic (CloudWatch sends one on ALARM and on OK), with their times. */
+  readonly alarmNotices: string[];
   /** Worker-log delivery outages injected (not incidents: the connector keeps producing). */
   readonly logGaps: { readonly startedAt: number; readonly endedAt: number; warnedAt?: number }[];
   /** Broken invariants (connector left deleted, offsets lost without opt-in). */
@@ -132,6 +134,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const incidents: IncidentReport[] = [];
   const violations: string[] = [];
   const warnings: string[] = [];
+  const alarmNotices: string[] = [];
   const logGaps: SimulationReport['logGaps'][number][] = [];
   let falseAlarms = 0;
   const actionsOutsideIncidents: string[] = [];
@@ -198,6 +201,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const result = monitor.evaluate(now);
       if (result.changed) {
         world.setAlarm(result.composite === 'ALARM' ? 'ALARM' : 'OK');
+        alarmNotices.push(`${stamp(now)} ${result.composite === 'ALARM' ? 'ALARM' : 'OK'}: "${NAME}-debezium-guard" (CloudWatch, to the topic)`);
         if (result.composite === 'ALARM') {
           line(now, 'Monitor', `ALARM! ${result.alarming.join(', ')} -> composite alarm -> EventBridge -> Lambda`);
           if (current && current.detectedAt === undefined && current.recoveredAt === undefined) {
@@ -295,6 +299,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       actionsOutsideIncidents,
       notices: world.notices().map((n) => n.subject ?? ''),
       warnings,
+      alarmNotices,
       logGaps,
       violations,
       interrupted,

@@ -16,6 +16,7 @@ function report(incidents: IncidentReport[], overrides: Partial<SimulationReport
     actionsOutsideIncidents: [],
     notices: [],
     warnings: [],
+    alarmNotices: [],
     logGaps: [],
     violations: [],
     interrupted: false,
