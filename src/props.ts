@@ -108,10 +108,12 @@ export interface DebeziumSilentFailureGuardProps {
   readonly offsetCommitPattern?: logs.IFilterPattern;
 
   /**
-   * How long without a successful offset commit counts as a silent failure.
+   * How long without a successful offset commit the offset-commit alarm fires.
    *
-   * Idle databases commit nothing: enable Debezium heartbeats (`heartbeat.interval.ms`) shorter
-   * than this window, or the guard will see an idle connector as dead.
+   * Alone it never triggers recovery (worker log delivery is lossy): while the native metrics show
+   * production it is reported as a log-delivery gap (`logDeliveryAlarm`). A stall is confirmed by
+   * the offset-commit gap and no-production alarms together. Idle databases commit nothing: enable
+   * Debezium heartbeats (`heartbeat.interval.ms`, at most 60000).
    * @default Duration.minutes(5)
    */
   readonly offsetCommitWindow?: Duration;
