@@ -34,8 +34,9 @@ export interface CostRow {
 export function monthlyCost(idleRunMs = 100): CostRow[] {
   const gbSeconds = TICKS_PER_MONTH * (idleRunMs / 1000) * 0.25; // 256 MB
   const rows: CostRow[] = [
-    { item: '4 metric alarms (offset commits, 2 task health, recovery errors)', usd: 4 * PRICE.metricAlarm },
-    { item: '1 composite alarm', usd: PRICE.compositeAlarm },
+    // A metric-math alarm is billed per metric it reads: no-production reads two.
+    { item: '7 metric alarms, 8 metrics (offset commits and gap, no production x2, 2 task health, crash loop, recovery errors)', usd: 8 * PRICE.metricAlarm },
+    { item: '2 composite alarms (the trigger, the log-delivery warning)', usd: 2 * PRICE.compositeAlarm },
     { item: '1 custom metric (offset commits, from the metric filter)', usd: PRICE.customMetric },
     { item: `Lambda: ${TICKS_PER_MONTH} ticks x ${idleRunMs} ms x 256 MB, arm64`, usd: gbSeconds * PRICE.lambdaGbSecond + TICKS_PER_MONTH / 1e6 * PRICE.lambdaPerMillion },
     { item: 'DynamoDB: 2 writes + 1 read per tick, on demand', usd: TICKS_PER_MONTH * (2 * PRICE.ddbWritePerMillion + PRICE.ddbReadPerMillion) / 1e6 },

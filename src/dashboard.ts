@@ -7,6 +7,9 @@ export interface GuardWidgetsProps {
   readonly offsetCommits: cloudwatch.Metric;
   readonly erroredTasks: cloudwatch.Metric;
   readonly runningTasks: cloudwatch.Metric;
+  /** `SourceRecordPollRate`, `SourceRecordWriteRate` (AWS/KafkaConnect). */
+  readonly pollRate?: cloudwatch.Metric;
+  readonly writeRate?: cloudwatch.Metric;
   readonly connectedMetric?: cloudwatch.IMetric;
   readonly lagMetric?: cloudwatch.IMetric;
 }
@@ -28,6 +31,10 @@ export function guardWidgets(props: GuardWidgetsProps): cloudwatch.IWidget[] {
     new cloudwatch.GraphWidget({ title: 'Offset commits (worker logs)', left: [props.offsetCommits], width: 12 }),
     new cloudwatch.GraphWidget({ title: 'Tasks (AWS/KafkaConnect)', left: [props.runningTasks, props.erroredTasks], width: 12 }),
   ];
+  const records = [props.pollRate, props.writeRate].filter((m): m is cloudwatch.Metric => m !== undefined);
+  if (records.length > 0) {
+    widgets.push(new cloudwatch.GraphWidget({ title: 'Records (AWS/KafkaConnect)', left: records, width: 12 }));
+  }
   const debezium = [props.connectedMetric].filter((m): m is cloudwatch.IMetric => m !== undefined);
   if (debezium.length > 0 || props.lagMetric) {
     widgets.push(new cloudwatch.GraphWidget({

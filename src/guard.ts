@@ -21,9 +21,10 @@ import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
-import { compositeAlarmDescription, guardAlarmName } from './signals/alarm-text';
+import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
 import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
 import { OffsetCommitSignal } from './signals/offset-commit';
+import { NoProductionSignal } from './signals/production';
 import { TaskHealthSignal } from './signals/task-health';
 import { validateProps } from './validation';
 
@@ -92,8 +93,23 @@ export class DebeziumSilentFailureGuard extends Construct {
   public readonly connectorName: string;
   /** The metric filter counting successful offset commits in the worker logs. */
   public readonly offsetCommitMetricFilter: logs.MetricFilter;
-  /** Fires when no offset commit was logged for the whole window. */
+  /**
+   * Fires when no offset commit was logged for the whole window. It never triggers recovery on its
+   * own: with the native metrics showing production it is a log-delivery gap (`logDeliveryAlarm`).
+   */
   public readonly offsetCommitAlarm: cloudwatch.Alarm;
+  /** Fires when no offset commit was logged for a short gap; with `noProductionAlarm` it confirms a stall. */
+  public readonly offsetCommitGapAlarm: cloudwatch.Alarm;
+  /** Fires when `AWS/KafkaConnect` shows no record polled or written; with `offsetCommitGapAlarm` it confirms a stall. */
+  public readonly noProductionAlarm: cloudwatch.Alarm;
+  /** Fires when a task keeps failing (errored in several recent periods), each failure too short for `erroredTasksAlarm`. */
+  public readonly crashLoopAlarm: cloudwatch.Alarm;
+  /**
+   * WARNING, not an incident: the worker logs stopped arriving while the connector is producing
+   * (offset-commit alarm in ALARM, no-production alarm not). It notifies the topic; it never
+   * triggers recovery.
+   */
+  public readonly logDeliveryAlarm: cloudwatch.CompositeAlarm;
   /** Fires when a task is in error (`ErroredTaskCount` > 0). */
   public readonly erroredTasksAlarm: cloudwatch.Alarm;
   /** Fires when fewer tasks run than expected (`RunningTaskCount`). */
@@ -126,6 +142,8 @@ export class DebeziumSilentFailureGuard extends Construct {
   public readonly dashboard?: cloudwatch.Dashboard;
 
   private readonly offsetCommits: cloudwatch.Metric;
+  private readonly pollRate: cloudwatch.Metric;
+  private readonly writeRate: cloudwatch.Metric;
   private readonly erroredTasks: cloudwatch.Metric;
   private readonly runningTasks: cloudwatch.Metric;
   private readonly spec: GuardSpec;
@@ -150,18 +168,30 @@ export class DebeziumSilentFailureGuard extends Construct {
       filterPattern: spec.offsetCommitPattern ?? this.defaultCommitPattern(version),
       window: spec.offsetCommitWindow,
       tuning: spec.offsetCommitAlarm,
+      gapTuning: spec.offsetCommitGapAlarm,
     });
     this.offsetCommitMetricFilter = offsets.metricFilter;
     this.offsetCommitAlarm = offsets.alarm;
+    this.offsetCommitGapAlarm = offsets.gapAlarm;
     this.offsetCommits = offsets.commits;
+
+    const production = new NoProductionSignal(this, 'NoProduction', {
+      connectorName: this.connectorName,
+      tuning: spec.noProductionAlarm,
+    });
+    this.noProductionAlarm = production.alarm;
+    this.pollRate = production.pollRate;
+    this.writeRate = production.writeRate;
 
     const tasks = new TaskHealthSignal(this, 'TaskHealth', {
       connectorName: this.connectorName,
       expectedRunningTasks: spec.expectedRunningTasks ?? 1,
       tuning: spec.taskHealthAlarm,
+      crashLoopTuning: spec.crashLoopAlarm,
     });
     this.erroredTasksAlarm = tasks.erroredTasksAlarm;
     this.runningTasksAlarm = tasks.runningTasksAlarm;
+    this.crashLoopAlarm = tasks.crashLoopAlarm;
     this.erroredTasks = tasks.erroredTasks;
     this.runningTasks = tasks.runningTasks;
 
@@ -190,17 +220,29 @@ export class DebeziumSilentFailureGuard extends Construct {
     }
     (spec.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
 
-    const alarms = this.signalAlarms();
     this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
       // Named after the connector: unique per account and Region (the one-click template can be
       // deployed once per connector), and a second guard for the same connector fails to deploy.
       compositeAlarmName: guardAlarmName(this.connectorName),
       alarmDescription: compositeAlarmDescription(this.connectorName, strategy),
-      alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+      alarmRule: this.triggerRule(),
     });
     const notify = new cwActions.SnsAction(this.topic);
     this.compositeAlarm.addAlarmAction(notify);
     this.compositeAlarm.addOkAction(notify);
+
+    // Worker logs silent while the native metrics show production: lossy log delivery, not a
+    // stall. A warning to the topic, outside the composite alarm, so it never triggers recovery.
+    this.logDeliveryAlarm = new cloudwatch.CompositeAlarm(this, 'LogDeliveryAlarm', {
+      compositeAlarmName: guardAlarmName(this.connectorName, 'log-delivery'),
+      alarmDescription: logDeliveryAlarmDescription(this.connectorName),
+      alarmRule: cloudwatch.AlarmRule.allOf(
+        cloudwatch.AlarmRule.fromAlarm(this.offsetCommitAlarm, cloudwatch.AlarmState.ALARM),
+        cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(this.noProductionAlarm, cloudwatch.AlarmState.ALARM)),
+      ),
+    });
+    this.logDeliveryAlarm.addAlarmAction(notify);
+    this.logDeliveryAlarm.addOkAction(notify);
 
     // --- Recovery ---
     this.stateTable = new dynamodb.Table(this, 'StateTable', {
@@ -316,8 +358,10 @@ export class DebeziumSilentFailureGuard extends Construct {
   public dashboardWidgets(): cloudwatch.IWidget[] {
     return guardWidgets({
       connectorName: this.connectorName,
-      alarms: [this.compositeAlarm, ...this.signalAlarms()],
+      alarms: [this.compositeAlarm, ...this.signalAlarms(), this.offsetCommitAlarm, this.logDeliveryAlarm],
       offsetCommits: this.offsetCommits,
+      pollRate: this.pollRate,
+      writeRate: this.writeRate,
       erroredTasks: this.erroredTasks,
       runningTasks: this.runningTasks,
       connectedMetric: this.spec.connectedMetric,
@@ -327,8 +371,22 @@ export class DebeziumSilentFailureGuard extends Construct {
 
   /** The alarms the composite alarm combines. */
   private signalAlarms(): cloudwatch.Alarm[] {
-    return [this.offsetCommitAlarm, this.erroredTasksAlarm, this.runningTasksAlarm, this.connectedAlarm, this.lagAlarm]
+    return [
+      this.offsetCommitGapAlarm, this.noProductionAlarm, this.erroredTasksAlarm, this.runningTasksAlarm, this.crashLoopAlarm,
+      this.connectedAlarm, this.lagAlarm,
+    ].filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+
+  /**
+   * The single trigger of recovery and paging: a stall confirmed by both the worker logs and the
+   * native metrics (a silent log alone is a log-delivery gap, never acted on), a task in error,
+   * too few running tasks, a crash loop, or the optional Debezium signals.
+   */
+  private triggerRule(): cloudwatch.IAlarmRule {
+    const stall = cloudwatch.AlarmRule.allOf(this.offsetCommitGapAlarm, this.noProductionAlarm);
+    const others = [this.erroredTasksAlarm, this.runningTasksAlarm, this.crashLoopAlarm, this.connectedAlarm, this.lagAlarm]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
+    return cloudwatch.AlarmRule.anyOf(stall, ...others);
   }
 
   private recoveryEnvironment(strategy: RecoveryStrategy): Record<string, string> {

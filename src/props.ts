@@ -33,22 +33,22 @@ export enum RecoveryStrategy {
 export interface AlarmTuning {
   /**
    * The period over which the metric is evaluated.
-   * @default - 1 minute for the offset-commit and task-health alarms; the metric's own period for `connectedMetric` and `lagMetric`
+   * @default - 1 minute for the offset-commit, offset-commit-gap, no-production, task-health and crash-loop alarms; the metric's own period for `connectedMetric` and `lagMetric`
    */
   readonly period?: Duration;
   /**
    * The number of periods over which data is compared to the threshold.
-   * @default - derived from `offsetCommitWindow` for the offset-commit alarm (5 with the defaults); 3 for task health, 2 for `Connected`, 5 for lag
+   * @default - derived from `offsetCommitWindow` for the offset-commit alarm (5 with the defaults); 1 for the offset-commit gap, 2 for no-production, 3 for task health, 5 for crash loop, 2 for `Connected`, 5 for lag
    */
   readonly evaluationPeriods?: number;
   /**
    * The number of breaching datapoints within the evaluation periods that trigger the alarm.
-   * @default - `evaluationPeriods`
+   * @default - `evaluationPeriods`; 2 for the crash-loop alarm
    */
   readonly datapointsToAlarm?: number;
   /**
    * How missing data is treated.
-   * @default - BREACHING for the offset-commit and Connected alarms (silence is the failure), NOT_BREACHING for the others
+   * @default - BREACHING for the offset-commit, offset-commit-gap, no-production and Connected alarms (silence is the failure), NOT_BREACHING for the others
    */
   readonly treatMissingData?: cloudwatch.TreatMissingData;
 }
@@ -76,10 +76,12 @@ export interface DebeziumGuardOptions {
   readonly offsetCommitPattern?: logs.IFilterPattern;
 
   /**
-   * How long without a successful offset commit counts as a silent failure.
+   * How long without a successful offset commit the offset-commit alarm fires.
    *
-   * Idle databases commit nothing: enable Debezium heartbeats (`heartbeat.interval.ms`) shorter
-   * than this window, or the guard will see an idle connector as dead.
+   * Alone it never triggers recovery (worker log delivery is lossy): while the native metrics show
+   * production it is reported as a log-delivery gap (`logDeliveryAlarm`). A stall is confirmed by
+   * the offset-commit gap and no-production alarms together. Idle databases commit nothing: enable
+   * Debezium heartbeats (`heartbeat.interval.ms`, at most 60000).
    * @default Duration.minutes(5)
    */
   readonly offsetCommitWindow?: Duration;
@@ -99,6 +101,25 @@ export interface DebeziumGuardOptions {
    */
   readonly offsetCommitAlarm?: AlarmTuning;
 
+  /**
+   * Tuning of the offset-commit gap alarm: no commit logged for a short gap. It never acts alone:
+   * only together with the no-production alarm (logs can be delayed or dropped), whose window
+   * guards against short blips; this one only has to agree.
+   * @default - one 1-minute period, missing data breaching (read as 0)
+   */
+  readonly offsetCommitGapAlarm?: AlarmTuning;
+
+  // --- Native production signal ---
+
+  /**
+   * Tuning of the no-production alarm: `AWS/KafkaConnect` `SourceRecordPollRate` and
+   * `SourceRecordWriteRate` both 0. With the offset-commit gap alarm it confirms a stall; while it
+   * is OK, a silent worker log is reported as a log-delivery gap, never acted on. Keep Debezium's
+   * `heartbeat.interval.ms` shorter than one period so that an idle connector stays above 0.
+   * @default - 1-minute periods, 2 of 2, missing data breaching (read as 0)
+   */
+  readonly noProductionAlarm?: AlarmTuning;
+
   // --- Native task-health signal ---
 
   /**
@@ -112,6 +133,14 @@ export interface DebeziumGuardOptions {
    * @default - 1-minute periods, 3 of 3, missing data not breaching
    */
   readonly taskHealthAlarm?: AlarmTuning;
+
+  /**
+   * Tuning of the crash-loop alarm (`ErroredTaskCount` > 0 in several recent periods): task failures
+   * that each end before the task-health alarms' window. Keep its window short enough to clear
+   * within `recoveryVerificationPeriod` after a successful restart.
+   * @default - 1-minute periods, 2 of 5, missing data not breaching
+   */
+  readonly crashLoopAlarm?: AlarmTuning;
 
   // --- Optional Debezium signals ---
 

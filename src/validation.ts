@@ -81,7 +81,10 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
   const resolvable = !offsetWindow.isUnresolved() && !offsetPeriod.isUnresolved();
   tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm,
     resolvable ? offsetCommitEvaluationPeriods(props.offsetCommitWindow, props.offsetCommitAlarm) : undefined, 'offsetCommitWindow / period');
+  tuning(problems, 'offsetCommitGapAlarm', props.offsetCommitGapAlarm, DEFAULT_EVALUATION_PERIODS.offsetCommitGap, 'the default');
+  tuning(problems, 'noProductionAlarm', props.noProductionAlarm, DEFAULT_EVALUATION_PERIODS.noProduction, 'the default');
   tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm, DEFAULT_EVALUATION_PERIODS.taskHealth, 'the default');
+  tuning(problems, 'crashLoopAlarm', props.crashLoopAlarm, DEFAULT_EVALUATION_PERIODS.crashLoop, 'the default');
   tuning(problems, 'connectedAlarm', props.connectedAlarm, DEFAULT_EVALUATION_PERIODS.connected, 'the default');
   tuning(problems, 'lagAlarm', props.lagAlarm, DEFAULT_EVALUATION_PERIODS.lag, 'the default');
   if (props.connectedAlarm && !props.connectedMetric) {
@@ -159,7 +162,10 @@ function warn(scope: Construct, props: GuardSpec): void {
     annotations.addWarningV2(WARNING.OFFSET_MISSING_DATA_NOT_BREACHING,
       `offsetCommitAlarm.treatMissingData is ${props.offsetCommitAlarm.treatMissingData}: a connector that stopped logging commits produces no data, so the alarm may never fire`);
   }
-  for (const [prop, t] of [['offsetCommitAlarm', props.offsetCommitAlarm], ['taskHealthAlarm', props.taskHealthAlarm]] as const) {
+  for (const [prop, t] of [
+    ['offsetCommitAlarm', props.offsetCommitAlarm], ['offsetCommitGapAlarm', props.offsetCommitGapAlarm],
+    ['noProductionAlarm', props.noProductionAlarm], ['taskHealthAlarm', props.taskHealthAlarm], ['crashLoopAlarm', props.crashLoopAlarm],
+  ] as const) {
     if (t?.period && !t.period.isUnresolved() && t.period.toSeconds() < 60) {
       annotations.addWarningV2(WARNING.SUB_MINUTE_PERIOD,
         `${prop}.period is ${t.period.toSeconds()} s: metric filter and AWS/KafkaConnect metrics have 1-minute resolution, so most shorter periods read as missing data`);

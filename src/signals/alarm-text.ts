@@ -12,3 +12,10 @@ export function compositeAlarmDescription(connectorName: string, strategy: strin
   return `Debezium connector ${connectorName} may have failed silently. Check first: which of its ${connectorName}-debezium-guard-* alarms is in ALARM, `
     + `and the guard's last e-mail. Guard strategy: ${strategy}. Disable this alarm's actions to pause the guard.`;
 }
+
+/** The log-delivery warning's description: what it means, and what it does not cause. */
+export function logDeliveryAlarmDescription(connectorName: string): string {
+  return `WARNING, not an incident: worker logs stopped arriving for Debezium connector ${connectorName}; the connector is producing `
+    + `(${connectorName}-debezium-guard-offset-commits in ALARM, ${connectorName}-debezium-guard-no-production not). The guard does not restart or re-create it for this. `
+    + 'Check first: the connector\'s log delivery (logDelivery.workerLogDelivery), that the log group still exists, and MSK Connect\'s permission to write to it.';
+}

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
-import { offsetCommitEvaluationPeriods, resolveTuning } from './alarm-options';
+import { DEFAULT_EVALUATION_PERIODS, offsetCommitEvaluationPeriods, resolveTuning } from './alarm-options';
 import { guardAlarmName } from './alarm-text';
 import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
 
@@ -13,6 +13,8 @@ export interface OffsetCommitSignalProps {
   readonly filterPattern: logs.IFilterPattern;
   readonly window?: Duration;
   readonly tuning?: AlarmTuning;
+  /** Tuning of the short gap alarm that corroborates the native no-production alarm. */
+  readonly gapTuning?: AlarmTuning;
 }
 
 /**
@@ -24,7 +26,13 @@ export class OffsetCommitSignal extends Construct {
   public readonly metricFilter: logs.MetricFilter;
   /** Offset commits per period (the metric filter's raw metric). */
   public readonly commits: cloudwatch.Metric;
+  /** Fires when no offset commit was logged for the whole window (alone, it only warns: logs can be lost). */
   public readonly alarm: cloudwatch.Alarm;
+  /**
+   * Fires when no offset commit was logged for a short gap (1 minute by default). It never acts
+   * alone: with the native no-production alarm it confirms a stall from two independent sources.
+   */
+  public readonly gapAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: OffsetCommitSignalProps) {
     super(scope, id);
@@ -62,6 +70,26 @@ export class OffsetCommitSignal extends Construct {
       evaluationPeriods: tuning.evaluationPeriods,
       datapointsToAlarm: tuning.datapointsToAlarm,
       treatMissingData: tuning.treatMissingData,
+    });
+    const gap = resolveTuning(props.gapTuning, {
+      evaluationPeriods: DEFAULT_EVALUATION_PERIODS.offsetCommitGap,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.gapAlarm = new cloudwatch.Alarm(this, 'GapAlarm', {
+      alarmName: guardAlarmName(props.connectorName, 'offset-commit-gap'),
+      alarmDescription: `Debezium connector ${props.connectorName}: no successful offset commit in the worker logs for ${gap.evaluationPeriods} x ${gap.period.toHumanString()}. `
+        + `It acts only together with ${guardAlarmName(props.connectorName, 'no-production')} (worker logs can be delayed or lost). Check first: that alarm, then ERROR lines in the worker log group.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(commits, 0)',
+        usingMetrics: { commits: this.commits.with({ period: gap.period }) },
+        period: gap.period,
+        label: 'Offset commits (missing = 0)',
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: gap.evaluationPeriods,
+      datapointsToAlarm: gap.datapointsToAlarm,
+      treatMissingData: gap.treatMissingData,
     });
   }
 }

@@ -1,13 +1,15 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
-import { DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
+import { DEFAULT_CRASH_LOOP_DATAPOINTS, DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
 import { guardAlarmName } from './alarm-text';
 
 export interface TaskHealthSignalProps {
   readonly connectorName: string;
   readonly expectedRunningTasks: number;
   readonly tuning?: AlarmTuning;
+  /** Tuning of the crash-loop alarm. */
+  readonly crashLoopTuning?: AlarmTuning;
 }
 
 /**
@@ -20,6 +22,12 @@ export class TaskHealthSignal extends Construct {
   public readonly runningTasks: cloudwatch.Metric;
   public readonly erroredTasksAlarm: cloudwatch.Alarm;
   public readonly runningTasksAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when a task was in error in several of the last periods (2 of 5 one-minute periods by
+   * default): a crash loop whose every failure is shorter than the errored-tasks alarm's window, or a
+   * task that stays failed. It clears within the window once the tasks stay up.
+   */
+  public readonly crashLoopAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: TaskHealthSignalProps) {
     super(scope, id);
@@ -59,6 +67,22 @@ export class TaskHealthSignal extends Construct {
       metric: this.runningTasks,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: props.expectedRunningTasks,
+    });
+    const loop = resolveTuning(props.crashLoopTuning, {
+      evaluationPeriods: DEFAULT_EVALUATION_PERIODS.crashLoop,
+      datapointsToAlarm: DEFAULT_CRASH_LOOP_DATAPOINTS,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.crashLoopAlarm = new cloudwatch.Alarm(this, 'CrashLoopAlarm', {
+      alarmName: guardAlarmName(props.connectorName, 'crash-loop'),
+      alarmDescription: `Debezium connector ${props.connectorName}: a task was in error (AWS/KafkaConnect ErroredTaskCount > 0) in ${loop.datapointsToAlarm} of the last ${loop.evaluationPeriods} x ${loop.period.toHumanString()}: `
+        + 'it keeps failing and coming back, or stays failed. Check first: every "Task threw an uncaught and unrecoverable exception" in the worker log group, not only the last one.',
+      metric: this.erroredTasks.with({ period: loop.period }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: loop.evaluationPeriods,
+      datapointsToAlarm: loop.datapointsToAlarm,
+      treatMissingData: loop.treatMissingData,
     });
   }
 }

@@ -17,9 +17,15 @@ export interface MetricRef {
 export interface AlarmDefinition {
   /** The construct path's last part, e.g. `OffsetCommitAlarm`. */
   readonly logicalId: string;
+  /** The metric the alarm reads (with a metric-math expression over several: the first of them). */
   readonly metric: MetricRef;
   /** The value that replaces a missing datapoint (`FILL(m, v)`), when the alarm reads such an expression. */
   readonly fill?: number;
+  /**
+   * A metric-math expression over several metrics (anything but a lone `FILL(m, v)`), with the
+   * metrics it reads by ID; evaluate it per period with `evaluateExpression`.
+   */
+  readonly expression?: { readonly text: string; readonly ast: Expression; readonly metrics: Readonly<Record<string, MetricRef>> };
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
@@ -31,6 +37,7 @@ export interface AlarmDefinition {
 /** A composite alarm's rule, with each `ALARM(...)` term mapped to the child alarm's logical ID. */
 export type AlarmRule =
   | { readonly kind: 'alarm'; readonly logicalId: string }
+  | { readonly kind: 'not'; readonly operand: AlarmRule }
   | { readonly kind: 'and' | 'or'; readonly operands: readonly AlarmRule[] };
 
 export interface CompositeAlarmDefinition {
@@ -78,16 +85,36 @@ export function readTemplate(template: { Resources: Record<string, { Type: strin
     let metric: MetricRef;
     let periodSeconds: number;
     let fill: number | undefined;
+    let expression: AlarmDefinition['expression'];
     if (p.Metrics) {
-      const stat = p.Metrics.find((m: any) => m.MetricStat);
-      const expression = p.Metrics.find((m: any) => m.Expression)?.Expression as string | undefined;
-      const fillMatch = expression ? /^FILL\(\s*\w+\s*,\s*(-?[\d.]+)\s*\)$/.exec(expression) : null;
-      if (expression && !fillMatch) {
-        throw new Error(`the simulation cannot evaluate the expression "${expression}" of alarm ${logicalId}`);
-      }
-      fill = fillMatch ? Number(fillMatch[1]) : undefined;
+      const stats = (p.Metrics as any[]).filter((m) => m.MetricStat);
+      const stat = stats[0];
+      const text = p.Metrics.find((m: any) => m.Expression)?.Expression as string | undefined;
+      const fillMatch = text ? /^FILL\(\s*\w+\s*,\s*(-?[\d.]+)\s*\)$/.exec(text) : null;
       metric = { namespace: stat.MetricStat.Metric.Namespace, metricName: stat.MetricStat.Metric.MetricName, statistic: stat.MetricStat.Stat };
       periodSeconds = stat.MetricStat.Period;
+      if (fillMatch && stats.length === 1) {
+        fill = Number(fillMatch[1]);
+      } else if (text) {
+        const metrics: Record<string, MetricRef> = {};
+        for (const m of stats) {
+          if (m.MetricStat.Period !== periodSeconds) {
+            throw new Error(`alarm ${logicalId}: the metrics of its expression have different periods`);
+          }
+          metrics[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, statistic: m.MetricStat.Stat };
+        }
+        let ast: Expression;
+        try {
+          ast = parseExpression(text);
+        } catch (err) {
+          throw new Error(`the simulation cannot evaluate the expression "${text}" of alarm ${logicalId}: ${(err as Error).message}`);
+        }
+        const unknown = expressionIds(ast).filter((id) => !(id in metrics));
+        if (unknown.length > 0) {
+          throw new Error(`the simulation cannot evaluate the expression "${text}" of alarm ${logicalId}: it reads ${unknown.join(', ')}, which it does not define`);
+        }
+        expression = { text, ast, metrics };
+      }
     } else {
       metric = { namespace: p.Namespace, metricName: p.MetricName, statistic: p.Statistic ?? p.ExtendedStatistic };
       periodSeconds = p.Period;
@@ -96,6 +123,7 @@ export function readTemplate(template: { Resources: Record<string, { Type: strin
       logicalId,
       metric,
       fill,
+      expression,
       periodSeconds,
       evaluationPeriods: p.EvaluationPeriods,
       datapointsToAlarm: p.DatapointsToAlarm ?? p.EvaluationPeriods,
@@ -137,12 +165,12 @@ function ruleParts(value: unknown, composite: string): RulePart[] {
 }
 
 /**
- * Parses a composite alarm rule: `ALARM("<child>")` terms combined with `AND`, `OR` and
- * parentheses (AND binds tighter than OR). `OK()`, `INSUFFICIENT_DATA()`, `NOT`, `TRUE`, `FALSE`,
+ * Parses a composite alarm rule: `ALARM("<child>")` terms combined with `NOT`, `AND`, `OR` and
+ * parentheses (NOT binds tightest, then AND, then OR). `OK()`, `INSUFFICIENT_DATA()`, `TRUE`, `FALSE`,
  * `AT_LEAST` and alarms that are not in the template are not modelled: they throw.
  */
 export function parseAlarmRule(parts: string | readonly RulePart[], composite = 'composite alarm'): AlarmRule {
-  type Token = { kind: '(' | ')' | 'AND' | 'OR' } | { kind: 'ALARM'; logicalId: string };
+  type Token = { kind: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { kind: 'ALARM'; logicalId: string };
   const list = typeof parts === 'string' ? [parts] : parts;
   const text = list.map((x) => (typeof x === 'string' ? x : `<${x.ref}>`)).join('');
   const fail = (why: string): never => {
@@ -182,16 +210,16 @@ export function parseAlarmRule(parts: string | readonly RulePart[], composite = 
         }
         continue;
       }
-      const m = /^(\s+|\(|\)|AND\b|OR\b|ALARM\s*\(\s*)/.exec(rest);
+      const m = /^(\s+|\(|\)|AND\b|OR\b|NOT\b|ALARM\s*\(\s*)/.exec(rest);
       if (!m) {
         const word = /^[A-Za-z_]+/.exec(rest)?.[0] ?? rest[0];
-        fail(`${JSON.stringify(word)} is not modelled (only ALARM(...), AND, OR and parentheses are)`);
+        fail(`${JSON.stringify(word)} is not modelled (only ALARM(...), NOT, AND, OR and parentheses are)`);
       }
       const t = m![1];
       if (t.startsWith('ALARM')) {
         pendingAlarm = 'open';
       } else if (t.trim() !== '') {
-        tokens.push({ kind: t as '(' | ')' | 'AND' | 'OR' });
+        tokens.push({ kind: t as '(' | ')' | 'AND' | 'OR' | 'NOT' });
       }
       i += t.length;
     }
@@ -199,7 +227,7 @@ export function parseAlarmRule(parts: string | readonly RulePart[], composite = 
   if (pendingAlarm !== undefined) {
     fail('an unfinished ALARM(...)');
   }
-  // Recursive descent: or := and (OR and)*; and := primary (AND primary)*; primary := ALARM | ( or ).
+  // Recursive descent: or := and (OR and)*; and := primary (AND primary)*; primary := NOT primary | ALARM | ( or ).
   let pos = 0;
   const parseOr = (): AlarmRule => {
     const operands = [parseAnd()];
@@ -219,6 +247,10 @@ export function parseAlarmRule(parts: string | readonly RulePart[], composite = 
   };
   const parsePrimary = (): AlarmRule => {
     const token = tokens[pos];
+    if (token?.kind === 'NOT') {
+      pos += 1;
+      return { kind: 'not', operand: parsePrimary() };
+    }
     if (token?.kind === 'ALARM') {
       pos += 1;
       return { kind: 'alarm', logicalId: token.logicalId };
@@ -246,17 +278,147 @@ export function ruleAlarms(rule: AlarmRule): string[] {
   if (rule.kind === 'alarm') {
     return [rule.logicalId];
   }
+  if (rule.kind === 'not') {
+    return ruleAlarms(rule.operand);
+  }
   return [...new Set(rule.operands.flatMap(ruleAlarms))];
 }
 
-/** A composite alarm's state: ALARM when its rule holds, with `ALARM(x)` true iff x is in ALARM; else OK. */
+/**
+ * A composite alarm's state: ALARM when its rule holds, with `ALARM(x)` true iff x is in ALARM
+ * (so `NOT ALARM(x)` holds for OK and INSUFFICIENT_DATA alike, as in CloudWatch); else OK.
+ */
 export function evaluateRule(rule: AlarmRule, state: (logicalId: string) => string): 'ALARM' | 'OK' {
   const holds = (r: AlarmRule): boolean => {
     switch (r.kind) {
       case 'alarm': return state(r.logicalId) === 'ALARM';
+      case 'not': return !holds(r.operand);
       case 'and': return r.operands.every(holds);
       case 'or': return r.operands.some(holds);
     }
   };
   return holds(rule) ? 'ALARM' : 'OK';
+}
+
+/**
+ * A metric-math expression as far as the guard uses them: numbers, metric IDs, `+ - * /`,
+ * parentheses and `FILL(expression, number)`. Any other function throws when parsed.
+ */
+export type Expression =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'metric'; readonly id: string }
+  | { readonly kind: 'fill'; readonly operand: Expression; readonly value: number }
+  | { readonly kind: '+' | '-' | '*' | '/'; readonly left: Expression; readonly right: Expression };
+
+/** Parses a metric-math expression (see `Expression`). */
+export function parseExpression(text: string): Expression {
+  const tokens = text.match(/\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/(),]|./g) ?? [];
+  const list = tokens.filter((t) => t.trim() !== '');
+  let pos = 0;
+  const fail = (why: string): never => {
+    throw new Error(why);
+  };
+  const expect = (t: string) => {
+    if (list[pos] !== t) {
+      fail(`expected ${JSON.stringify(t)}, got ${list[pos] === undefined ? 'the end' : JSON.stringify(list[pos])}`);
+    }
+    pos += 1;
+  };
+  const parseSum = (): Expression => {
+    let left = parseProduct();
+    while (list[pos] === '+' || list[pos] === '-') {
+      const kind = list[pos++] as '+' | '-';
+      left = { kind, left, right: parseProduct() };
+    }
+    return left;
+  };
+  const parseProduct = (): Expression => {
+    let left = parseFactor();
+    while (list[pos] === '*' || list[pos] === '/') {
+      const kind = list[pos++] as '*' | '/';
+      left = { kind, left, right: parseFactor() };
+    }
+    return left;
+  };
+  const parseFactor = (): Expression => {
+    const t = list[pos];
+    if (t === undefined) {
+      return fail('it ends where a term is expected');
+    }
+    if (t === '(') {
+      pos += 1;
+      const inner = parseSum();
+      expect(')');
+      return inner;
+    }
+    if (t === '-') {
+      pos += 1;
+      return { kind: '-', left: { kind: 'number', value: 0 }, right: parseFactor() };
+    }
+    if (/^\d/.test(t)) {
+      pos += 1;
+      return { kind: 'number', value: Number(t) };
+    }
+    if (/^[A-Za-z_]/.test(t)) {
+      pos += 1;
+      if (list[pos] !== '(') {
+        return { kind: 'metric', id: t };
+      }
+      if (t !== 'FILL') {
+        return fail(`the function ${t} is not modelled (only FILL is)`);
+      }
+      pos += 1;
+      const operand = parseSum();
+      expect(',');
+      const negative = list[pos] === '-' ? (pos += 1, -1) : 1;
+      const value = Number(list[pos]);
+      if (!Number.isFinite(value)) {
+        return fail(`FILL takes a number as its fill value, got ${JSON.stringify(list[pos])}`);
+      }
+      pos += 1;
+      expect(')');
+      return { kind: 'fill', operand, value: negative * value };
+    }
+    return fail(`unexpected ${JSON.stringify(t)}`);
+  };
+  const ast = parseSum();
+  if (pos < list.length) {
+    fail(`unexpected ${JSON.stringify(list[pos])}`);
+  }
+  return ast;
+}
+
+/** The metric IDs an expression reads. */
+export function expressionIds(e: Expression): string[] {
+  switch (e.kind) {
+    case 'number': return [];
+    case 'metric': return [e.id];
+    case 'fill': return expressionIds(e.operand);
+    default: return [...new Set([...expressionIds(e.left), ...expressionIds(e.right)])];
+  }
+}
+
+/**
+ * One period's value of an expression from its metrics' values (undefined = no datapoint). As in
+ * CloudWatch, arithmetic with a missing value is missing; `FILL` replaces a missing value.
+ */
+export function evaluateExpression(e: Expression, value: (id: string) => number | undefined): number | undefined {
+  switch (e.kind) {
+    case 'number': return e.value;
+    case 'metric': return value(e.id);
+    case 'fill': return evaluateExpression(e.operand, value) ?? e.value;
+    default: {
+      const l = evaluateExpression(e.left, value);
+      const r = evaluateExpression(e.right, value);
+      if (l === undefined || r === undefined) {
+        return undefined;
+      }
+      switch (e.kind) {
+        case '+': return l + r;
+        case '-': return l - r;
+        case '*': return l * r;
+        case '/': return r === 0 ? undefined : l / r;
+      }
+    }
+  }
 }

@@ -21,6 +21,15 @@ export class ConnectorActor {
   private unreported = 0;
   private failure?: FailureKind;
   private producing = true;
+  /** Worker log lines are not delivered before this time (a log-delivery gap). */
+  private logsLostUntil = -Infinity;
+  /** A crash loop: the task fails and comes back by itself until a restart ends it. */
+  private loop?: { failed: boolean; toggleAt: number };
+  /** Slow trickle: when the next change is read, and how many were read since the last flush. */
+  private nextTrickleAt = -Infinity;
+  private trickled = 0;
+  /** Records were read (and so acknowledged) since the last flush: the next flush commits them, stalled or not. */
+  private readSinceFlush = false;
 
   constructor(
     private readonly name: string,
@@ -35,13 +44,30 @@ export class ConnectorActor {
       readonly idle: boolean;
       readonly heartbeats: boolean;
       readonly records: () => number;
+      /** A slow trickle of changes instead of a busy or idle database: the gap before the next change. */
+      readonly trickleGap?: () => number;
+      /** Crash loop: how long each failure lasts, and each spell of running in between. */
+      readonly crashLoop?: { readonly failedMs: number; readonly runningMs: number };
     },
   ) {}
 
   /** Injects a failure; the connector keeps reporting RUNNING. */
-  public fail(kind: FailureKind): void {
+  public fail(kind: FailureKind, now = 0): void {
     this.failure = kind;
-    this.model.setHealth(this.name, kind === 'failed-task' ? 'failed-task' : 'silent');
+    if (kind === 'crash-loop') {
+      this.loop = { failed: true, toggleAt: now + (this.options.crashLoop?.failedMs ?? 0) };
+    }
+    this.model.setHealth(this.name, kind === 'failed-task' || kind === 'crash-loop' ? 'failed-task' : 'silent');
+  }
+
+  /** MSK Connect stops delivering worker log lines until `until`; the connector itself is fine. */
+  public loseLogs(until: number): void {
+    this.logsLostUntil = until;
+  }
+
+  /** True while a crash loop goes on (its running spells are not a recovery). */
+  public get looping(): boolean {
+    return this.loop !== undefined;
   }
 
   /** Heals a failure by itself (flapping). */
@@ -59,13 +85,24 @@ export class ConnectorActor {
   public step(now: number): ActorEvent[] {
     const events: ActorEvent[] = [];
     const info = this.model.connector(this.name);
+    if (this.loop && info?.state !== 'RUNNING') {
+      this.loop = undefined; // a restart (or anything else that stops the connector) ends the loop
+    } else if (this.loop && now >= this.loop.toggleAt) {
+      const failed = !this.loop.failed;
+      const { failedMs, runningMs } = this.options.crashLoop!;
+      this.loop = { failed, toggleAt: now + (failed ? failedMs : runningMs) };
+      this.model.setHealth(this.name, failed ? 'failed-task' : 'healthy');
+      events.push({ time: now, text: failed ? 'TASK FAILED again (crash loop) | API status: RUNNING' : 'task back by itself (crash loop), for now' });
+    }
     const processing = this.model.isProcessing(this.name);
-    if (processing && this.failure) {
+    if (processing && this.failure && !this.loop) {
       this.failure = undefined;
     }
     if (processing !== this.producing) {
       this.producing = processing;
-      events.push({ time: now, text: processing ? 'producing again' : `(silence) API status: ${info?.state ?? 'NOT FOUND'}` });
+      if (!this.loop) {
+        events.push({ time: now, text: processing ? 'producing again' : `(silence) API status: ${info?.state ?? 'NOT FOUND'}` });
+      }
     }
     if (!info || info.state !== 'RUNNING') {
       if (info?.state === 'FAILED') {
@@ -79,21 +116,50 @@ export class ConnectorActor {
       // Connected stays 1 in a silent stop: exactly why it is silent.
       this.signals.sample(CONNECTED_METRIC.metricName, now, info.health === 'silent' && this.failure === 'connected-drop' ? 0 : 1);
     }
+    // Records read from the source and written to Kafka in this step, as AWS/KafkaConnect reports them.
+    let records = 0;
+    const trickle = this.options.trickleGap;
+    if (processing && trickle && now >= this.nextTrickleAt) {
+      if (this.nextTrickleAt !== -Infinity) {
+        this.trickled += 1;
+        records += 1;
+      }
+      this.nextTrickleAt = now + trickle();
+    }
+    const busy = processing && !this.options.idle && !trickle;
+    if (busy) {
+      records += 1;
+    }
     if (now - this.lastFlush >= this.options.flushIntervalMs) {
       this.lastFlush = now;
       let acknowledged = 0;
-      if (processing && !this.options.idle) {
+      // apache/kafka commits (and logs) the records acknowledged since the last commit: the first
+      // flush after a stall began still commits what was read before it; a failed task commits nothing.
+      if (trickle) {
+        acknowledged = taskFailed ? 0 : this.trickled;
+        this.trickled = 0;
+      } else if (!this.options.idle && this.readSinceFlush && !taskFailed) {
         acknowledged = this.options.records();
-      } else if (processing && this.options.heartbeats && now - this.lastHeartbeat >= this.options.heartbeatIntervalMs) {
+      }
+      this.readSinceFlush = false;
+      if (processing && (this.options.idle || trickle) && this.options.heartbeats && now - this.lastHeartbeat >= this.options.heartbeatIntervalMs) {
         this.lastHeartbeat = now;
-        acknowledged = 1; // a heartbeat record
+        acknowledged += 1; // a heartbeat record
+        records += 1;
       }
       if (acknowledged > 0) {
         this.model.commitOffsets(this.name, acknowledged);
       }
-      this.logCommit(now, acknowledged, taskFailed);
+      if (now >= this.logsLostUntil) {
+        this.logCommit(now, acknowledged, taskFailed);
+      }
       this.unreported += acknowledged;
     }
+    if (busy) {
+      this.readSinceFlush = true; // what this step reads (from now to the next step) is the next flush's to commit
+    }
+    this.signals.sample('SourceRecordPollRate', now, records);
+    this.signals.sample('SourceRecordWriteRate', now, records);
     if (processing && this.options.reportEveryMs > 0 && now - this.lastReport >= this.options.reportEveryMs && this.unreported > 0) {
       this.lastReport = now;
       events.push({ time: now, text: `Committing offsets for ${this.unreported} msgs | Connected: 1 | committed offset ${this.model.committedOffset(this.name)}` });

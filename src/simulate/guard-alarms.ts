@@ -13,11 +13,22 @@ import { readTemplate, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefi
 export const CONNECTED_METRIC = { namespace: 'Debezium', metricName: 'Connected' };
 
 /**
- * Synthesizes the guard with the profile's props and returns its composite alarm, the alarms its
- * rule refers to (so not the recovery-errors alarm) and the metric filters: what the monitor runs.
+ * Which rule triggers the recovery: the guard's synthesized composite alarm, or the seed demo's
+ * "any alarm acts" over the alarms the seed had (offset commits, task health, Connected).
  */
-export function guardAlarms(connectorName: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>): {
+export type TriggerRule = 'guard' | 'seed';
+
+/** The logical-ID prefixes of the alarms the seed demo's approach acts on (any of them). */
+const SEED_ALARMS = [/^GuardOffsetCommitAlarm/, /^GuardTaskHealthErroredTasksAlarm/, /^GuardTaskHealthRunningTasksAlarm/, /^GuardConnectedAlarm/];
+
+/**
+ * Synthesizes the guard with the profile's props and returns its composite alarm, the warning
+ * composite alarms (they notify, never trigger recovery), the alarms their rules refer to (so not
+ * the recovery-errors alarm) and the metric filters: what the monitor runs.
+ */
+export function guardAlarms(connectorName: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>, trigger: TriggerRule = 'guard'): {
   composite: CompositeAlarmDefinition;
+  warnings: CompositeAlarmDefinition[];
   alarms: AlarmDefinition[];
   metricFilters: MetricFilterDefinition[];
 } {
@@ -34,10 +45,25 @@ export function guardAlarms(connectorName: string, version: KafkaConnectVersion,
     ...props,
   });
   const { alarms, composites, metricFilters } = readTemplate(Template.fromStack(stack).toJSON() as never);
-  if (composites.length !== 1) {
-    throw new Error(`the guard should synthesize one composite alarm, found ${composites.length}`);
+  const main = composites.filter((c) => /^GuardCompositeAlarm/.test(c.logicalId));
+  if (main.length !== 1) {
+    throw new Error(`the guard should synthesize one composite alarm that triggers recovery, found ${main.length}`);
   }
-  const [composite] = composites;
-  const children = ruleAlarms(composite.rule);
-  return { composite, alarms: children.map((id) => alarms.find((a) => a.logicalId === id)!), metricFilters };
+  let [composite] = main;
+  const warnings = composites.filter((c) => c !== composite);
+  if (trigger === 'seed') {
+    const ids = SEED_ALARMS.map((re) => alarms.find((a) => re.test(a.logicalId))?.logicalId).filter((id): id is string => id !== undefined);
+    composite = {
+      logicalId: 'SeedAnyAlarm',
+      text: ids.map((id) => `ALARM("<${id}>")`).join(' OR '),
+      rule: { kind: 'or', operands: ids.map((logicalId) => ({ kind: 'alarm' as const, logicalId })) },
+    };
+  }
+  const children = [...new Set([composite, ...(trigger === 'seed' ? [] : warnings)].flatMap((c) => ruleAlarms(c.rule)))];
+  return {
+    composite,
+    warnings: trigger === 'seed' ? [] : warnings,
+    alarms: children.map((id) => alarms.find((a) => a.logicalId === id)!),
+    metricFilters,
+  };
 }

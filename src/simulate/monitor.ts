@@ -1,5 +1,5 @@
 import { evaluateAlarm, type AlarmStateValue, type Datapoints } from './alarm-evaluator';
-import { evaluateRule, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition } from './alarm-model';
+import { evaluateExpression, evaluateRule, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition, type MetricRef } from './alarm-model';
 import { compileFilterPattern } from './filter-pattern';
 import type { SignalStore } from './signals';
 
@@ -10,6 +10,8 @@ export interface MonitorResult {
   readonly changed: boolean;
   /** Names of the signal alarms in ALARM. */
   readonly alarming: string[];
+  /** The warning composite alarms (notify, never trigger recovery): their states and whether they changed now. */
+  readonly warnings: { readonly logicalId: string; readonly state: AlarmStateValue; readonly changed: boolean }[];
 }
 
 /**
@@ -20,6 +22,7 @@ export interface MonitorResult {
 export class Monitor {
   private readonly states = new Map<string, AlarmStateValue>();
   private composite: AlarmStateValue = 'OK';
+  private readonly warningStates = new Map<string, AlarmStateValue>();
   private readonly sources: Map<string, Datapoints>;
 
   constructor(
@@ -27,10 +30,13 @@ export class Monitor {
     metricFilters: MetricFilterDefinition[],
     signals: SignalStore,
     private readonly compositeAlarm: CompositeAlarmDefinition,
+    private readonly warningAlarms: readonly CompositeAlarmDefinition[] = [],
   ) {
-    const missing = ruleAlarms(compositeAlarm.rule).filter((id) => !alarms.some((a) => a.logicalId === id));
-    if (missing.length > 0) {
-      throw new Error(`the rule of ${compositeAlarm.logicalId} refers to alarms the monitor was not given: ${missing.join(', ')}`);
+    for (const c of [compositeAlarm, ...warningAlarms]) {
+      const missing = ruleAlarms(c.rule).filter((id) => !alarms.some((a) => a.logicalId === id));
+      if (missing.length > 0) {
+        throw new Error(`the rule of ${c.logicalId} refers to alarms the monitor was not given: ${missing.join(', ')}`);
+      }
     }
     this.sources = new Map(alarms.map((a) => [a.logicalId, source(a, metricFilters, signals)]));
   }
@@ -49,22 +55,39 @@ export class Monitor {
         alarming.push(shortName(alarm.logicalId));
       }
     }
-    const composite: AlarmStateValue = evaluateRule(this.compositeAlarm.rule, (id) => this.states.get(id) ?? 'OK');
+    const state = (id: string) => this.states.get(id) ?? 'OK';
+    const composite: AlarmStateValue = evaluateRule(this.compositeAlarm.rule, state);
     const changed = composite !== this.composite;
     this.composite = composite;
-    return { composite, changed, alarming };
+    const warnings = this.warningAlarms.map((w) => {
+      const current: AlarmStateValue = evaluateRule(w.rule, state);
+      const before = this.warningStates.get(w.logicalId) ?? 'OK';
+      this.warningStates.set(w.logicalId, current);
+      return { logicalId: w.logicalId, state: current, changed: current !== before };
+    });
+    return { composite, changed, alarming, warnings };
   }
 }
 
-function source(alarm: AlarmDefinition, metricFilters: MetricFilterDefinition[], signals: SignalStore): Datapoints {
-  const filter = metricFilters.find((f) => f.namespace === alarm.metric.namespace && f.metricName === alarm.metric.metricName);
+/** An alarm's datapoints: its metric's, or its metric-math expression's over its metrics. */
+export function source(alarm: AlarmDefinition, metricFilters: MetricFilterDefinition[], signals: SignalStore): Datapoints {
+  if (alarm.expression) {
+    const { ast, metrics } = alarm.expression;
+    const inputs = new Map(Object.entries(metrics).map(([id, m]) => [id, metricSource(m, metricFilters, signals)]));
+    return (start, end) => evaluateExpression(ast, (id) => inputs.get(id)!(start, end));
+  }
+  return metricSource(alarm.metric, metricFilters, signals);
+}
+
+function metricSource(metric: MetricRef, metricFilters: MetricFilterDefinition[], signals: SignalStore): Datapoints {
+  const filter = metricFilters.find((f) => f.namespace === metric.namespace && f.metricName === metric.metricName);
   if (filter) {
     return signals.filterDatapoints(compileFilterPattern(filter.filterPattern));
   }
-  return signals.metricDatapoints(alarm.metric.metricName, alarm.metric.statistic);
+  return signals.metricDatapoints(metric.metricName, metric.statistic);
 }
 
 /** `GuardOffsetCommitAlarm1A2B3C4D` -> `OffsetCommit`. */
-function shortName(logicalId: string): string {
+export function shortName(logicalId: string): string {
   return logicalId.replace(/^Guard/, '').replace(/[0-9A-F]{8}$/, '').replace(/Alarm$/, '').replace(/^TaskHealth/, '');
 }

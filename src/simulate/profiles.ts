@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { DebeziumSilentFailureGuardProps } from '../props';
+import type { TriggerRule } from './guard-alarms';
 import type { StrategyName } from './world';
 
 /** Timings of one simulated world: the guard's alarm tuning, MSK Connect's API durations, the connector's rhythm. */
@@ -22,6 +23,14 @@ export interface TimingProfile {
   readonly failureGapMs: readonly [number, number];
   /** How long a flapping failure lasts before it heals by itself. */
   readonly flapMs: number;
+  /** A crash loop: each failure, and each spell of running in between. */
+  readonly crashLoop: { readonly failedMs: number; readonly runningMs: number };
+  /** How long a worker-log delivery outage lasts. */
+  readonly logGapMs: number;
+  /** Slow trickle: the gap between two changes, [min, max). */
+  readonly trickleGapMs: readonly [number, number];
+  /** What triggers the recovery: the guard's composite alarm, or any of the seed's alarms. Default: the guard's. */
+  readonly trigger?: TriggerRule;
   /** Default simulated duration. */
   readonly durationMs: number;
   /** Simulated ms per wall ms (0: as fast as possible). */
@@ -58,12 +67,19 @@ export const DEMO: TimingProfile = {
   durations: { restartMs: 3 * SECOND, restartPendingMs: 500, deleteMs: 5 * SECOND, createMs: 8 * SECOND },
   failureGapMs: [30 * SECOND, 50 * SECOND],
   flapMs: 5 * SECOND,
+  crashLoop: { failedMs: 5 * SECOND, runningMs: 8 * SECOND },
+  logGapMs: 40 * SECOND,
+  trickleGapMs: [2 * SECOND, 5 * SECOND],
   durationMs: 200 * SECOND,
   compression: 5,
   guardProps: {
     offsetCommitWindow: Duration.seconds(10),
     offsetCommitAlarm: { period: Duration.seconds(10) },
+    offsetCommitGapAlarm: { period: Duration.seconds(10), evaluationPeriods: 1 },
+    noProductionAlarm: { period: Duration.seconds(10), evaluationPeriods: 1 },
     taskHealthAlarm: { period: Duration.seconds(10), evaluationPeriods: 1 },
+    // A window short enough to clear within the 20-s verification after a restart (as the default's 5 minutes clear within 5).
+    crashLoopAlarm: { period: Duration.seconds(10), evaluationPeriods: 3, datapointsToAlarm: 2 },
     connectedAlarm: { period: Duration.seconds(10), evaluationPeriods: 1 },
   },
   recovery: {
@@ -93,7 +109,12 @@ export const AWS: TimingProfile = {
   heartbeatIntervalMs: MINUTE,
   durations: { restartMs: 90 * SECOND, restartPendingMs: 10 * SECOND, deleteMs: 4 * MINUTE, createMs: 5 * MINUTE },
   failureGapMs: [100 * MINUTE, 160 * MINUTE],
-  flapMs: 3 * MINUTE,
+  // The issue's "90-second blip": it must stay quiet.
+  flapMs: 90 * SECOND,
+  // Each failure well under the task alarms' 3-minute window.
+  crashLoop: { failedMs: 50 * SECOND, runningMs: 100 * SECOND },
+  logGapMs: 20 * MINUTE,
+  trickleGapMs: [20 * SECOND, 50 * SECOND],
   durationMs: 8 * 60 * MINUTE,
   compression: 0,
   // The defaults, plus a 1-minute period on the Connected metric (as the README recommends).
@@ -117,6 +138,7 @@ export const AWS: TimingProfile = {
 export const SEED_ON_AWS: TimingProfile = {
   ...AWS,
   name: 'seed approach',
+  trigger: 'seed',
   guardProps: {
     offsetCommitPattern: logs.FilterPattern.literal('"Committing offsets"'),
     offsetCommitAlarm: { period: Duration.minutes(1), evaluationPeriods: 2 },

@@ -53,6 +53,12 @@ export interface RunSummaryJson {
   readonly incidentsWithOffsetsLost: number;
   /** SNS notification subjects, in order. */
   readonly notices: string[];
+  /** Notifications of the warning alarms (log-delivery gap), in order. */
+  readonly warnings: string[];
+  /** The composite alarm's own ALARM and OK notifications (CloudWatch to the topic), with their times. */
+  readonly alarmNotices: string[];
+  /** Worker-log delivery outages: when (simulated seconds from the start) and whether the warning went out. */
+  readonly logGaps: { readonly startedAtSeconds: number; readonly endedAtSeconds: number; readonly warnedAfterSeconds: number | null }[];
 }
 
 /** The `--json` document. */
@@ -61,8 +67,14 @@ export interface JsonReport {
   readonly incidents: IncidentJson[];
   readonly summary: RunSummaryJson;
   readonly violations: string[];
-  /** With `--timing aws` (and not interrupted): the same incidents recovered by the seed demo's approach. */
-  readonly comparison: { readonly seedApproach: { readonly incidents: IncidentJson[]; readonly summary: RunSummaryJson } } | null;
+  /**
+   * With `--timing aws` (and not interrupted): the same incidents recovered by the seed demo's
+   * approach, and the time-to-recover ratio (guard median / seed median; null without both).
+   */
+  readonly comparison: {
+    readonly seedApproach: { readonly incidents: IncidentJson[]; readonly summary: RunSummaryJson };
+    readonly timeToRecoverRatio: number | null;
+  } | null;
   readonly interrupted: boolean;
   readonly exitStatus: number;
 }
@@ -75,7 +87,10 @@ export function jsonReport(options: Record<string, unknown>, ours: SimulationRep
     summary: summaryJson(ours),
     violations: [...ours.violations],
     comparison: seed
-      ? { seedApproach: { incidents: seed.incidents.map((i) => incidentJson(i, pollMs, seed.startedAt)), summary: summaryJson(seed) } }
+      ? {
+        seedApproach: { incidents: seed.incidents.map((i) => incidentJson(i, pollMs, seed.startedAt)), summary: summaryJson(seed) },
+        timeToRecoverRatio: timeToRecoverRatio(ours, seed) ?? null,
+      }
       : null,
     interrupted: ours.interrupted,
     exitStatus: exitStatus(ours),
@@ -111,11 +126,28 @@ function summaryJson(r: SimulationReport): RunSummaryJson {
     maxTimeToRecoverSeconds: times.length > 0 ? Math.max(...times) : null,
     incidentsWithOffsetsLost: r.incidents.filter(lostOffsets).length,
     notices: [...r.notices],
+    warnings: [...r.warnings],
+    alarmNotices: [...r.alarmNotices],
+    logGaps: r.logGaps.map((g) => ({
+      startedAtSeconds: (g.startedAt - r.startedAt) / 1000,
+      endedAtSeconds: (g.endedAt - r.startedAt) / 1000,
+      warnedAfterSeconds: g.warnedAt === undefined ? null : (g.warnedAt - g.startedAt) / 1000,
+    })),
   };
+}
+
+/** Guard median time to recover / the seed approach's, rounded to 3 decimals; undefined when either recovered nothing. */
+export function timeToRecoverRatio(ours: SimulationReport, seed: SimulationReport): number | undefined {
+  const t = (r: SimulationReport) => recovered(r).map((i) => i.recoveredAt! - i.failedAt);
+  const [a, b] = [t(ours), t(seed)];
+  return a.length > 0 && b.length > 0 ? Math.round((median(a) / median(b)) * 1000) / 1000 : undefined;
 }
 
 /** The per-incident table and the totals, as printed at the end of a run. */
 export function renderReport(report: SimulationReport, pollMs: number): string[] {
+  if (report.incidents.length === 0 && report.logGaps.length === 0) {
+    return renderQuietRun(report);
+  }
   const rows = report.incidents.map((i) => [
     `#${i.id}`,
     i.kind,
@@ -124,8 +156,8 @@ export function renderReport(report: SimulationReport, pollMs: number): string[]
     i.actions.join(' -> ') || 'none',
     offsetsCell(i),
   ]);
-  const lines = table(['incident', 'failure', 'detected after', 'recovered after', 'action', 'offsets kept'], rows);
-  lines.push('');
+  // A run with only log-delivery gaps has no incident to tabulate.
+  const lines = rows.length > 0 ? [...table(['incident', 'failure', 'detected after', 'recovered after', 'action', 'offsets kept'], rows), ''] : [];
   const inProgress = report.incidents.filter((i) => i.interrupted).length;
   lines.push(`${report.incidents.length} incident(s), ${recovered(report).length} recovered, ${report.incidents.filter((i) => i.selfHealed).length} healed by themselves`
     + `${inProgress > 0 ? `, ${inProgress} ${IN_PROGRESS}` : ''}; `
@@ -134,10 +166,50 @@ export function renderReport(report: SimulationReport, pollMs: number): string[]
   if (times.length > 0) {
     lines.push(`time to recover: median ${formatDuration(median(times))}, max ${formatDuration(Math.max(...times))}`);
   }
+  for (const g of report.logGaps) {
+    lines.push(`worker-log delivery gap at ${clock(g.startedAt - report.startedAt)} for ${formatDuration(g.endedAt - g.startedAt)}: `
+      + `${g.warnedAt !== undefined ? `warned after ${formatDuration(g.warnedAt - g.startedAt)}` : 'NOT WARNED'}, ${report.actionsOutsideIncidents.length === 0 ? 'no action (the native metrics showed production)' : 'ACTED ON'}`);
+  }
   for (const v of report.violations) {
     lines.push(`INVARIANT BROKEN: ${v}`);
   }
   return lines;
+}
+
+/**
+ * A run without injected failures (the idle scenarios, the slow trickle): no incident table, but
+ * the notices the guard sent and what the run shows.
+ */
+function renderQuietRun(report: SimulationReport): string[] {
+  const actions = report.actionsOutsideIncidents;
+  const lines = [`no failure injected; ${report.falseAlarms} alarm(s), ${actions.length} action(s)${actions.length > 0 ? ` (${actions.join(', ')})` : ''}.`];
+  const notices = [...report.alarmNotices, ...report.warnings];
+  lines.push(notices.length + report.notices.length === 0
+    ? 'notices sent: none'
+    : `notices sent: ${notices.length} by CloudWatch, ${report.notices.length} by the recovery function:`);
+  notices.forEach((n) => lines.push(`  ${n}`));
+  report.notices.forEach((n) => lines.push(`  ${n}`));
+  lines.push('');
+  if (report.falseAlarms > 0) {
+    lines.push('What this shows: a healthy connector on an idle database produces no record and commits no offset, which the guard cannot tell from a');
+    lines.push('stall: every alarm above is a false alarm, and every action a needless restart or recreate (offsets are kept). Enable Debezium');
+    lines.push('heartbeats (heartbeat.interval.ms=60000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
+  } else {
+    lines.push('What this shows: a connector that keeps producing a record now and then (changes or heartbeats) stays quiet: no alarm, no action.');
+  }
+  for (const v of report.violations) {
+    lines.push(`INVARIANT BROKEN: ${v}`);
+  }
+  return lines;
+}
+
+/** `h:mm:ss` / `mm:ss` from the start of the run. */
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const hh = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
 /** The AWS timing model: the same incidents recovered by the guard and by the seed's approach. */
@@ -162,7 +234,8 @@ export function renderComparison(ours: SimulationReport, seed: SimulationReport)
     return t.length > 0 ? formatDuration(median(t)) : '-';
   };
   lines.push('');
-  lines.push(`median time to recover: guard ${mttr(ours)}, seed approach ${mttr(seed)}`);
+  const ratio = timeToRecoverRatio(ours, seed);
+  lines.push(`median time to recover: guard ${mttr(ours)}, seed approach ${mttr(seed)}${ratio === undefined ? '' : ` (ratio ${ratio.toFixed(3)})`}`);
   lines.push(`offsets lost: guard ${ours.incidents.filter(lostOffsets).length}, seed approach ${seed.incidents.filter(lostOffsets).length} of ${seed.incidents.length} incidents`);
   return lines;
 }

@@ -2,7 +2,7 @@ import { FakeClock } from '../emulator';
 import { KafkaConnectVersion } from '../kafka-connect-version';
 import { ConnectorActor } from './connector-actor';
 import { guardAlarms } from './guard-alarms';
-import { Monitor } from './monitor';
+import { Monitor, shortName } from './monitor';
 import type { TimingProfile } from './profiles';
 import { Rng } from './rng';
 import type { FailureKind, Scenario } from './scenarios';
@@ -67,6 +67,12 @@ export interface SimulationReport {
   readonly actionsOutsideIncidents: string[];
   /** Notification subjects, in order. */
   readonly notices: string[];
+  /** Notifications of the warning alarms (the log-delivery gap), in order: CloudWatch sends them, not the recovery function. */
+  readonly warnings: string[];
+  /** The composite alarm's own notifications to the topic (CloudWatch sends one on ALARM and on OK), with their times. */
+  readonly alarmNotices: string[];
+  /** Worker-log delivery outages injected (not incidents: the connector keeps producing). */
+  readonly logGaps: { readonly startedAt: number; readonly endedAt: number; warnedAt?: number }[];
   /** Broken invariants (connector left deleted, offsets lost without opt-in). */
   readonly violations: string[];
   readonly interrupted: boolean;
@@ -89,9 +95,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const rng = new Rng(options.seed);
   const traffic = new Rng(options.seed + 1);
   const version = options.kafkaConnectVersion === '2.7.1' ? KafkaConnectVersion.V2_7_1 : KafkaConnectVersion.V3_7_X;
-  const { composite, alarms, metricFilters } = guardAlarms(NAME, version, profile.guardProps);
+  const { composite, warnings: warningAlarms, alarms, metricFilters } = guardAlarms(NAME, version, profile.guardProps, profile.trigger);
   const signals = new SignalStore();
-  const monitor = new Monitor(alarms, metricFilters, signals, composite);
+  const monitor = new Monitor(alarms, metricFilters, signals, composite, warningAlarms);
   // The clock starts early enough to give every alarm a healthy history before the run starts.
   const warmUpMs = Math.ceil(monitor.horizonMs / profile.stepMs) * profile.stepMs;
   const clock = new FakeClock(START - warmUpMs);
@@ -111,6 +117,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     idle: scenario.idle,
     heartbeats: scenario.heartbeats,
     records: () => Math.round(traffic.between(40, 180)),
+    trickleGap: scenario.trickle
+      ? () => Math.round(traffic.between(profile.trickleGapMs[0], profile.trickleGapMs[1]) / profile.stepMs) * profile.stepMs
+      : undefined,
+    crashLoop: profile.crashLoop,
   });
 
   for (let t = START - warmUpMs; t < START; t += profile.stepMs) {
@@ -123,6 +133,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const line = (time: number, who: string, text: string) => print(`${stamp(time)} [${who.padEnd(9)}] ${text}`);
   const incidents: IncidentReport[] = [];
   const violations: string[] = [];
+  const warnings: string[] = [];
+  const alarmNotices: string[] = [];
+  const logGaps: SimulationReport['logGaps'][number][] = [];
   let falseAlarms = 0;
   const actionsOutsideIncidents: string[] = [];
   let seenRequests = 0;
@@ -155,17 +168,26 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const now = clock.now();
 
       // 1. The connector: maybe fail, then produce (or not).
-      if (scenario.failures.length > 0 && !current && elapsed >= nextFailureAt && elapsed < injectUntil && kafkaconnect.isProcessing(NAME)) {
+      const inLogGap = logGaps.length > 0 && now < logGaps[logGaps.length - 1].endedAt;
+      const due = elapsed >= nextFailureAt && elapsed < injectUntil;
+      if (scenario.failures.length > 0 && !current && !inLogGap && due && kafkaconnect.isProcessing(NAME)) {
         const kind = rng.pick(scenario.failures);
-        current = { id: incidents.length + 1, kind, failedAt: now, actions: [], offsetBefore: kafkaconnect.committedOffset(NAME) };
-        incidents.push(current);
-        actor.fail(kind);
-        nextFailureAt = elapsed + failureGap(rng, profile);
-        if (kind === 'restart-does-not-help') {
-          faults.restartDoesNotHelp(NAME);
+        if (kind === 'log-delivery-gap') {
+          logGaps.push({ startedAt: now, endedAt: now + profile.logGapMs });
+          actor.loseLogs(now + profile.logGapMs);
+          nextFailureAt = elapsed + profile.logGapMs + failureGap(rng, profile);
+          line(now, 'Connector', `LOG DELIVERY GAP! worker log lines stop arriving for ${formatDuration(profile.logGapMs)}; the connector keeps producing | API status: RUNNING`);
+        } else {
+          current = { id: incidents.length + 1, kind, failedAt: now, actions: [], offsetBefore: kafkaconnect.committedOffset(NAME) };
+          incidents.push(current);
+          actor.fail(kind, now);
+          nextFailureAt = elapsed + failureGap(rng, profile);
+          if (kind === 'restart-does-not-help') {
+            faults.restartDoesNotHelp(NAME);
+          }
+          healAt = kind === 'flapping' ? now + profile.flapMs : undefined;
+          line(now, 'Connector', `${describeFailure(kind)} | API status: ${kafkaconnect.connector(NAME)?.state}`);
         }
-        healAt = kind === 'flapping' ? now + profile.flapMs : undefined;
-        line(now, 'Connector', `${describeFailure(kind)} | API status: ${kafkaconnect.connector(NAME)?.state}`);
       }
       if (healAt !== undefined && now >= healAt) {
         healAt = undefined;
@@ -179,6 +201,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const result = monitor.evaluate(now);
       if (result.changed) {
         world.setAlarm(result.composite === 'ALARM' ? 'ALARM' : 'OK');
+        alarmNotices.push(`${stamp(now)} ${result.composite === 'ALARM' ? 'ALARM' : 'OK'}: "${NAME}-debezium-guard" (CloudWatch, to the topic)`);
         if (result.composite === 'ALARM') {
           line(now, 'Monitor', `ALARM! ${result.alarming.join(', ')} -> composite alarm -> EventBridge -> Lambda`);
           if (current && current.detectedAt === undefined && current.recoveredAt === undefined) {
@@ -188,6 +211,16 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           }
         } else {
           line(now, 'Monitor', 'OK -> alarm cleared');
+        }
+      }
+      for (const w of result.warnings.filter((x) => x.changed && x.state !== 'INSUFFICIENT_DATA')) {
+        const subject = warningSubject(w.logicalId, w.state === 'ALARM');
+        warnings.push(subject);
+        line(now, 'Monitor', `${w.state === 'ALARM' ? 'WARNING' : 'OK'}: ${shortName(w.logicalId)} -> SNS only (never the recovery)`);
+        line(now, 'SNS', subject);
+        const gap = logGaps[logGaps.length - 1];
+        if (w.state === 'ALARM' && gap && gap.warnedAt === undefined && now >= gap.startedAt) {
+          gap.warnedAt = now;
         }
       }
 
@@ -223,7 +256,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
 
       // 4. Book-keeping: is the incident over?
-      if (current && kafkaconnect.isProcessing(NAME)) {
+      if (current && kafkaconnect.isProcessing(NAME) && !actor.looping) {
         if (current.actions.length === 0 && current.detectedAt === undefined) {
           current.selfHealed = true;
         } else {
@@ -252,6 +285,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     if (!kafkaconnect.connector(NAME) && !interrupted) {
       violations.push('the connector was left deleted');
     }
+    if (logGaps.length > 0 && actionsOutsideIncidents.length > 0) {
+      violations.push(`the guard acted (${actionsOutsideIncidents.join(', ')}) while only the worker logs were missing`);
+    }
     return {
       profile: profile.name,
       scenario: scenario.name,
@@ -262,6 +298,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       falseAlarms,
       actionsOutsideIncidents,
       notices: world.notices().map((n) => n.subject ?? ''),
+      warnings,
+      alarmNotices,
+      logGaps,
       violations,
       interrupted,
     };
@@ -274,6 +313,16 @@ function failureGap(rng: Rng, profile: TimingProfile): number {
   return Math.round(rng.between(profile.failureGapMs[0], profile.failureGapMs[1]) / profile.stepMs) * profile.stepMs;
 }
 
+/** The subject CloudWatch's notification of a warning alarm carries, as the timeline shows it. */
+function warningSubject(logicalId: string, alarm: boolean): string {
+  if (/^GuardLogDeliveryAlarm/.test(logicalId)) {
+    return alarm
+      ? `[WARNING] ${NAME}: worker logs stopped arriving; the connector is producing (not an incident: no action)`
+      : `[OK] ${NAME}: worker logs arriving again`;
+  }
+  return `[${alarm ? 'WARNING' : 'OK'}] ${NAME}: ${shortName(logicalId)}`;
+}
+
 function describeFailure(kind: FailureKind): string {
   switch (kind) {
     case 'silent-stop': return 'SILENT FAILURE! stops reading, Connected stays 1, no error logged';
@@ -281,6 +330,8 @@ function describeFailure(kind: FailureKind): string {
     case 'failed-task': return 'TASK FAILED! ErroredTaskCount=1';
     case 'restart-does-not-help': return 'SILENT FAILURE! (one a restart will not fix)';
     case 'flapping': return 'short stall (heals by itself)';
+    case 'crash-loop': return 'TASK FAILED! it will come back by itself, and fail again (crash loop)';
+    case 'log-delivery-gap': return 'LOG DELIVERY GAP!';
   }
 }
 

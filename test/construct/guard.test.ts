@@ -121,8 +121,12 @@ describe('signals', () => {
     expect(alarms.map((a) => a.AlarmName).sort()).toEqual([
       'orders-cdc-debezium-guard',
       'orders-cdc-debezium-guard-connected',
+      'orders-cdc-debezium-guard-crash-loop',
       'orders-cdc-debezium-guard-errored-tasks',
       'orders-cdc-debezium-guard-lag',
+      'orders-cdc-debezium-guard-log-delivery',
+      'orders-cdc-debezium-guard-no-production',
+      'orders-cdc-debezium-guard-offset-commit-gap',
       'orders-cdc-debezium-guard-offset-commits',
       'orders-cdc-debezium-guard-recovery-errors',
       'orders-cdc-debezium-guard-running-tasks',
@@ -145,7 +149,7 @@ describe('signals', () => {
       lagThreshold: Duration.minutes(2),
     });
     // THEN
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     expect(guard.connectedAlarm).toBeDefined();
     expect(guard.lagAlarm).toBeDefined();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -168,22 +172,25 @@ describe('signals', () => {
     });
   });
 
-  test('without the optional metrics there are three signal alarms (plus the recovery errors alarm) and no Connected/lag alarm', () => {
+  test('without the optional metrics there are six signal alarms (plus the recovery errors alarm) and no Connected/lag alarm', () => {
     const { guard, template } = quickStart();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     expect(guard.connectedAlarm).toBeUndefined();
     expect(guard.lagAlarm).toBeUndefined();
   });
 });
 
 describe('composite alarm, notifications and triggers', () => {
-  test('one composite alarm over every signal alarm notifies the topic on ALARM and OK', () => {
+  test('one composite alarm over the signal alarms notifies the topic on ALARM and OK', () => {
     const { stack, guard, template } = quickStart();
-    const [composite] = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')) as any[];
+    const composite = template.findResources('AWS::CloudWatch::CompositeAlarm')[stack.getLogicalId(guard.compositeAlarm.node.defaultChild as any)];
     const ruleText = JSON.stringify(composite.Properties.AlarmRule);
-    for (const alarm of [guard.offsetCommitAlarm, guard.erroredTasksAlarm, guard.runningTasksAlarm]) {
+    const triggers = [guard.offsetCommitGapAlarm, guard.noProductionAlarm, guard.erroredTasksAlarm, guard.runningTasksAlarm, guard.crashLoopAlarm];
+    for (const alarm of triggers) {
       expect(ruleText).toContain(stack.getLogicalId(alarm.node.defaultChild as any));
     }
+    // A silent worker log alone never triggers recovery (see corroboration.test.ts for the rule).
+    expect(ruleText).not.toContain(stack.getLogicalId(guard.offsetCommitAlarm.node.defaultChild as any));
     expect(ruleText).toContain('ALARM(');
     expect(ruleText).toContain(' OR ');
     expect(composite.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(guard.topic.node.defaultChild as any) }]);
@@ -504,8 +511,10 @@ describe('dashboard', () => {
     const { stack, guard } = quickStart();
     const widgets = guard.dashboardWidgets();
     const text = JSON.stringify(widgets.map((w) => stack.resolve(w.toJson())));
-    expect(widgets).toHaveLength(4);
+    expect(widgets).toHaveLength(5);
     expect(text).toContain('orders-cdc: guard alarms');
+    expect(text).toContain('Records (AWS/KafkaConnect)');
+    expect(text).toContain('SourceRecordPollRate');
     expect(text).toContain('DebeziumGuard/OffsetCommits');
     expect(text).toContain('RunningTaskCount');
     expect(text).toContain('RecoveryStepStarted');

@@ -230,11 +230,12 @@ describe('several guards', () => {
     // THEN
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 2);
-    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
+    // Per guard: the composite alarm (the trigger) and the log-delivery warning.
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 4);
     template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'payments-cdc' })] });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'orders-cdc' })] });
     const names = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map((r: any) => r.Properties.AlarmName);
-    expect(new Set(names).size).toBe(2);
+    expect(new Set(names).size).toBe(4);
   });
 
   test('a second guard for the same connector name in one stack is an error', () => {
@@ -298,7 +299,8 @@ describe('several guards', () => {
     for (const stack of [a, b]) {
       new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: new CfnParameter(stack, 'ConnectorArn').valueAsString, connectorName: 'orders-cdc' }));
     }
-    Template.fromStack(b).resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+    // The second guard synthesized: its recovery trigger exists.
+    Template.fromStack(b).hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'orders-cdc-debezium-guard' });
   });
 
   test('connector names from tokens are not compared', () => {

@@ -20,7 +20,8 @@ describe('example: two connectors in one stack', () => {
 
   test('one recovery function and one composite alarm per connector, one shared topic', () => {
     template.resourceCountIs('AWS::Lambda::Function', 2);
-    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
+    // Per connector: the composite alarm (the single recovery trigger) and the log-delivery warning.
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 4);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ GUARD_CONNECTOR_NAME: 'payments-cdc', GUARD_STRATEGY: 'NOTIFY_ONLY' }) },

@@ -107,7 +107,11 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
       .map((r) => evaluate(r.Properties.AlarmName, SAMPLE)).sort();
     expect(names).toEqual([
       'orders-cdc-debezium-guard',
+      'orders-cdc-debezium-guard-crash-loop',
       'orders-cdc-debezium-guard-errored-tasks',
+      'orders-cdc-debezium-guard-log-delivery',
+      'orders-cdc-debezium-guard-no-production',
+      'orders-cdc-debezium-guard-offset-commit-gap',
       'orders-cdc-debezium-guard-offset-commits',
       'orders-cdc-debezium-guard-recovery-errors',
       'orders-cdc-debezium-guard-running-tasks',
@@ -215,7 +219,8 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
   test('the e-mail parameter is subscribed, and the guard is complete', () => {
     expect(resources.find((r) => r.Type === 'AWS::SNS::Subscription')!.Properties).toMatchObject({ Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } });
     expect(resources.map((r) => r.Type).sort()).toEqual([
-      'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm',
+      'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::CompositeAlarm',
       'AWS::DynamoDB::Table', 'AWS::Events::Rule', 'AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::Lambda::Permission',
       'AWS::Lambda::Permission', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
     ]);

@@ -50,5 +50,9 @@ describe('--json runs (no wall time)', () => {
     expect(seed.summary.incidentsWithOffsetsLost).toBeGreaterThan(0);
     expect(doc.summary.incidentsWithOffsetsLost).toBe(0);
     expect(doc.summary.medianTimeToRecoverSeconds).toBeLessThan(seed.summary.medianTimeToRecoverSeconds);
+    // The time-to-recover ratio, as the text prints it (guard median / seed median).
+    const ratio = doc.summary.medianTimeToRecoverSeconds / seed.summary.medianTimeToRecoverSeconds;
+    expect(doc.comparison.timeToRecoverRatio).toBe(Math.round(ratio * 1000) / 1000);
+    expect(doc.comparison.timeToRecoverRatio).toBeLessThanOrEqual(1 / 3);
   });
 });

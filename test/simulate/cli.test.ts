@@ -23,7 +23,7 @@ describe('options', () => {
   });
 
   test.each([
-    { args: ['--scenario', 'meteor'], message: '--scenario must be one of mixed, silent-stop, connected-drop, failed-task, restart-does-not-help, flapping, idle-with-heartbeats, idle-without-heartbeats, got "meteor"' },
+    { args: ['--scenario', 'meteor'], message: '--scenario must be one of mixed, silent-stop, connected-drop, failed-task, restart-does-not-help, flapping, crash-loop, log-delivery-gap, slow-trickle, idle-with-heartbeats, idle-without-heartbeats, got "meteor"' },
     { args: ['--seed', 'abc'], message: '--seed must be a number >= 0, got "abc"' },
     { args: ['--seed', '1.5'], message: '--seed must be a whole number, got 1.5' },
     { args: ['--duration', '0'], message: '--duration must be a number >= 1, got "0"' },
@@ -95,6 +95,58 @@ describe('simulation runs (compressed to no wall time)', () => {
     expect(report.actionsOutsideIncidents).toContain('restart');
   });
 
+  test('crash loop: a task that fails and comes back is detected and restarted; a running spell in between is not a recovery', async () => {
+    const report = await simulate({ ...quick, scenario: scenario('crash-loop') });
+    expect(report.incidents.length).toBeGreaterThanOrEqual(2);
+    for (const i of report.incidents) {
+      expect(i.selfHealed).toBeUndefined();
+      expect(i.detectedAt).toBeDefined();
+      expect(i.actions[0]).toBe('restart');
+      expect(i.offsetAfter!).toBeGreaterThanOrEqual(i.offsetBefore);
+    }
+    expect(report.violations).toEqual([]);
+  });
+
+  test('log-delivery gap: worker logs stop while the connector produces: a WARNING per gap, no alarm, no action', async () => {
+    const lines: string[] = [];
+    const status = await run({ ...parseArgs(['--compression', '0', '--scenario', 'log-delivery-gap']) as any }, (l) => lines.push(l), () => false);
+    const text = lines.join('\n');
+    expect(status).toBe(0);
+    expect(text).not.toContain('ALARM!');
+    expect(text).not.toContain('[Lambda   ]');
+    expect(text).toContain('[SNS      ] [WARNING] orders-cdc: worker logs stopped arriving; the connector is producing (not an incident: no action)');
+    expect(text).toContain('[SNS      ] [OK] orders-cdc: worker logs arriving again');
+    expect(text).toMatch(/^worker-log delivery gap at \d\d:\d\d for 40 s: warned after \d+ s, no action \(the native metrics showed production\)$/m);
+    expect(text).not.toContain('incident  failure'); // no empty incident table
+    const report = await simulate({ ...quick, scenario: scenario('log-delivery-gap') });
+    expect(report).toMatchObject({ incidents: [], falseAlarms: 0, actionsOutsideIncidents: [], violations: [] });
+    expect(report.logGaps.length).toBeGreaterThan(0);
+    expect(report.logGaps.every((g) => g.warnedAt !== undefined)).toBe(true);
+  });
+
+  test('slow trickle of changes, no heartbeats: no alarm, no action, and the run says so', async () => {
+    const lines: string[] = [];
+    await run({ ...parseArgs(['--compression', '0', '--scenario', 'slow-trickle']) as any }, (l) => lines.push(l), () => false);
+    expect(lines.slice(-4)).toEqual([
+      'no failure injected; 0 alarm(s), 0 action(s).',
+      'notices sent: none',
+      '',
+      'What this shows: a connector that keeps producing a record now and then (changes or heartbeats) stays quiet: no alarm, no action.',
+    ]);
+  });
+
+  test('idle without heartbeats: prints the notices sent and what the run shows (enable heartbeats), not an empty incident table', async () => {
+    const lines: string[] = [];
+    await run({ ...parseArgs(['--compression', '0', '--scenario', 'idle-without-heartbeats']) as any }, (l) => lines.push(l), () => false);
+    const text = lines.join('\n');
+    expect(text).not.toContain('incident  failure');
+    expect(text).toMatch(/^no failure injected; [1-9]\d* alarm\(s\), \d+ action\(s\) \(restart/m);
+    expect(text).toMatch(/^notices sent: [1-9]\d* by CloudWatch, \d+ by the recovery function:$/m);
+    expect(text).toContain('  00:00 ALARM: "orders-cdc-debezium-guard" (CloudWatch, to the topic)');
+    expect(lines.at(-1)).toBe('heartbeats (heartbeat.interval.ms=60000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
+    expect(text).toContain('Enable Debezium');
+  });
+
   test('flapping: stalls shorter than the window heal by themselves, nothing is restarted', async () => {
     const report = await simulate({ ...quick, scenario: scenario('flapping') });
     expect(report.incidents.length).toBeGreaterThan(0);
@@ -138,7 +190,7 @@ describe('simulation runs (compressed to no wall time)', () => {
     const status = await run({ ...parseArgs(['--timing', 'aws', '--duration', String(3 * 3600)]) as any }, (l) => lines.push(l), () => false);
     const text = lines.join('\n');
     expect(status).toBe(0);
-    expect(text).toMatch(/median time to recover: guard \d+ min( \d+ s)?, seed approach \d+ min/);
+    expect(text).toMatch(/median time to recover: guard \d+ min( \d+ s)?, seed approach \d+ min( \d+ s)? \(ratio 0\.\d{3}\)$/m);
     expect(text).toMatch(/offsets lost: guard 0, seed approach [1-9]\d* of/);
     expect(AWS.compression).toBe(0);
   });
