@@ -20,8 +20,8 @@ const NO_INCIDENT_FLAGS = {
   deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined,
 } as const;
 
-/** The errored-tasks child alarm's name ends so (`<connector>-debezium-guard-errored-tasks`, src/signals/task-health.ts). */
-const ERRORED_TASKS_ALARM_SUFFIX = '-debezium-guard-errored-tasks';
+/** The child alarms on errored tasks (`<connector>-debezium-guard-errored-tasks` and `-crash-loop`, src/signals/task-health.ts). */
+const ERRORED_TASKS_ALARM_SUFFIXES = ['-debezium-guard-errored-tasks', '-debezium-guard-crash-loop'];
 
 /** Restart operation states that end the operation. */
 const OPERATION_DONE = 'RESTART_COMPLETE';
@@ -810,6 +810,7 @@ function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Dec
 
 /**
  * Whether the restart should restart only the failed tasks: the alarm fired on errored tasks alone
+ * (the errored-tasks or the crash-loop alarm)
  * (nothing says the healthy ones stalled), and the connector runs Kafka Connect 3.7 or later, where
  * `onlyFailedTasks` leaves the healthy tasks running. On 2.7.1 a restart restarts the connector.
  */
@@ -817,7 +818,7 @@ function failedTasksOnly(input: DecisionInput, connector: ConnectorView): boolea
   const triggeredBy = input.observation.alarm.triggeredBy ?? [];
   const version = /^(\d+)\.(\d+)\./.exec(connector.kafkaConnectVersion ?? '');
   const atLeast37 = version !== null && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 7));
-  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => name.endsWith(ERRORED_TASKS_ALARM_SUFFIX));
+  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => ERRORED_TASKS_ALARM_SUFFIXES.some((suffix) => name.endsWith(suffix)));
 }
 
 function planStep(strategy: Settings['strategy'], connector: ConnectorView): Step | undefined {

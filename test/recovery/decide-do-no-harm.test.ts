@@ -249,6 +249,7 @@ describe('a restart for errored tasks restarts only the failed tasks where Kafka
   test.each([
     { case: 'errored tasks alone, 3.7.x', triggeredBy: [ERRORED], version: '3.7.x', only: true },
     { case: 'errored tasks alone, a later version', triggeredBy: [ERRORED], version: '4.1.x', only: true },
+    { case: 'a crash loop (a task failing again and again), 3.7.x', triggeredBy: [`${NAME}-debezium-guard-crash-loop`, ERRORED], version: '3.7.x', only: true },
     { case: 'errored tasks alone, 2.7.1 (no onlyFailedTasks there): the connector', triggeredBy: [ERRORED], version: '2.7.1', only: false },
     { case: 'errored tasks and silent offset commits: the whole connector', triggeredBy: [ERRORED, `${NAME}-debezium-guard-offset-commits`], version: '3.7.x', only: false },
     { case: 'running tasks missing: the whole connector', triggeredBy: [`${NAME}-debezium-guard-running-tasks`], version: '3.7.x', only: false },
