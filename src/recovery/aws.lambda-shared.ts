@@ -158,12 +158,16 @@ export class MskConnectApi implements ConnectorApi {
   }
 }
 
-/** The call's answer, or undefined when MSK Connect answers NotFound (the connector was deleted meanwhile). */
+/**
+ * The call's answer, or undefined when MSK Connect answers NotFound (the connector was deleted
+ * meanwhile) or AccessDenied (a role without the permission): either way the running connector cannot
+ * be compared, and the decision refuses the delete with a notice that names the permissions.
+ */
 async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
   try {
     return await call;
   } catch (err) {
-    if (err instanceof NotFoundException) {
+    if (err instanceof NotFoundException || (err instanceof Error && err.name === 'AccessDeniedException')) {
       return undefined;
     }
     throw err;

@@ -17,7 +17,7 @@ const DELETE_SETTLE_MS = 5 * 60_000;
 
 /** The record's flags that belong to one incident's recreate or restart, cleared when a new one starts. */
 const NO_INCIDENT_FLAGS = {
-  deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined,
+  deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined, narrowRestart: undefined,
 } as const;
 
 /** The child alarms on errored tasks (`<connector>-debezium-guard-errored-tasks` and `-crash-loop`, src/signals/task-health.ts). */
@@ -280,12 +280,12 @@ function decideVerifying(input: DecisionInput): Decision {
   // Only an alarm still in ALARM justifies a delete: INSUFFICIENT_DATA proves nothing either way.
   // Nor does a restart that may never have run (refused on a retry): the next attempt restarts again.
   if (connector && lastStep === 'restart' && obs.alarm.state === 'ALARM' && settings.strategy === 'RESTART_THEN_RECREATE'
-    && incident?.trigger !== 'SCHEDULED_RESTART' && !record.restartUnconfirmed) {
+    && incident?.trigger !== 'SCHEDULED_RESTART' && !record.restartUnconfirmed && !record.narrowRestart) {
     return afterFailedStep(input, connector, `the alarm is still ${obs.alarm.state} ${minutes(settings.verifyMs)} after the restart`);
   }
   // Another attempt (same kind) after the backoff, within the budget: back to IDLE keeps the incident.
-  return none({ ...record, phase: 'IDLE', phaseSince: now, connectorArn: undefined, operationArn: undefined },
-    `the alarm is still ${obs.alarm.state} after the ${lastStep ?? 'step'}; next attempt after the backoff`);
+  return none({ ...record, phase: 'IDLE', phaseSince: now, connectorArn: undefined, operationArn: undefined, narrowRestart: undefined },
+    `the alarm is still ${obs.alarm.state} after the ${record.narrowRestart ? 'restart of the failed tasks' : lastStep ?? 'step'}; next attempt after the backoff`);
 }
 
 function decideDeleting(input: DecisionInput): Decision {
@@ -581,7 +581,9 @@ function decideEscalated(given: DecisionInput): Decision {
     }
     const creating = resumeOwedCreate(record, input.now, trigger === 'MANUAL_RECOVER' ? [] : record.attempts);
     if (trigger === 'MANUAL_RECOVER') {
-      return decideCreating({ ...input, record: creating });
+      // An operator's recover accepts a request changed since the delete (AWS may refuse the old one: a
+      // subnet or plugin revision gone); every other check of the create still applies.
+      return decideCreating({ ...input, record: { ...creating, ranAs: undefined } });
     }
     if (!recreates(settings.strategy)) {
       // Said once, when escalating; its role cannot read the stored request or create anyway.
@@ -609,6 +611,11 @@ function decideEscalated(given: DecisionInput): Decision {
 function afterFailedStep(input: DecisionInput, connector: ConnectorView, what: string): Decision {
   const { record, settings } = input;
   const scheduled = record.incident?.trigger === 'SCHEDULED_RESTART';
+  if (record.narrowRestart && !scheduled) {
+    // Restarting only the failed tasks proves nothing about the others: a full restart comes first.
+    return none({ ...record, phase: 'IDLE', phaseSince: input.now, operationArn: undefined, narrowRestart: undefined },
+      `${what} (it restarted only the failed tasks); a full restart next, after the backoff`);
+  }
   if (settings.strategy === 'RESTART_THEN_RECREATE' && !scheduled) {
     // The rules of any delete stop a fallback recreate too (back to IDLE, whose rules report them), and
     // someone else's operation (an update, a pause or resume) is never cut short; our own stuck restart may be.
@@ -641,8 +648,8 @@ function afterFailedStep(input: DecisionInput, connector: ConnectorView, what: s
 }
 
 function startRestart(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): Decision {
+  const onlyFailedTasks = failedTasksOnly(input, record, connector);
   const incident = addStep(record.incident, 'restart');
-  const onlyFailedTasks = failedTasksOnly(input, connector);
   return {
     action: { kind: 'RESTART', connectorArn: connector.arn, ...(onlyFailedTasks ? { onlyFailedTasks } : {}) },
     record: {
@@ -655,6 +662,7 @@ function startRestart(input: DecisionInput, record: RecoveryRecord, connector: C
       attempts: [...record.attempts, input.now],
       slowNoticeSent: undefined,
       restartUnconfirmed: undefined,
+      narrowRestart: onlyFailedTasks || undefined,
     },
     reason: `alarm ${input.observation.alarm.state} with connector ${connector.state}: restarting ${onlyFailedTasks ? 'its failed tasks' : 'in place'}`,
     events: [{ kind: 'STEP_STARTED', step: 'restart' }],
@@ -768,7 +776,8 @@ function none(record: RecoveryRecord, reason: string): Decision {
 function createBlocked(input: DecisionInput, reason: string, seen: string, fix: string): Decision {
   return escalate(input, input.record, reason, seen, 'Could not re-create the connector. It is DELETED.',
     `${fix} (the guard re-checks it every minute and re-creates the connector once it is usable), `
-    + 'or invoke the guard with `{"action":"recover"}`, or create the connector by hand.', 'CRITICAL', true);
+    + 'or invoke the guard with `{"action":"recover"}` (it accepts a request changed since the delete, if it keeps the offsets), '
+    + 'or create the connector by hand.', 'CRITICAL', true);
 }
 
 /** Takes up the create an escalation owed: phase CREATING, the escalation and the old phase's marks cleared. */
@@ -809,12 +818,17 @@ function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Dec
 }
 
 /**
- * Whether the restart should restart only the failed tasks: the alarm fired on errored tasks alone
+ * Whether the restart should restart only the failed tasks: the incident's first restart, the alarm fired on errored tasks alone
  * (the errored-tasks or the crash-loop alarm)
  * (nothing says the healthy ones stalled), and the connector runs Kafka Connect 3.7 or later, where
  * `onlyFailedTasks` leaves the healthy tasks running. On 2.7.1 a restart restarts the connector.
  */
-function failedTasksOnly(input: DecisionInput, connector: ConnectorView): boolean {
+function failedTasksOnly(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): boolean {
+  // Only the incident's first restart: the composite's reason is stale on a retry (it changes only with
+  // the composite's state), and a narrow restart that did not help calls for a full one.
+  if (record.incident?.steps.includes('restart')) {
+    return false;
+  }
   const triggeredBy = input.observation.alarm.triggeredBy ?? [];
   const version = /^(\d+)\.(\d+)\./.exec(connector.kafkaConnectVersion ?? '');
   const atLeast37 = version !== null && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 7));

@@ -137,6 +137,8 @@ export interface RecoveryRecord {
    * the request read again for the create must still match it (it may have been changed or swapped meanwhile).
    */
   readonly ranAs?: RequestFingerprint;
+  /** The restart being followed restarts only the failed tasks: if it does not help, a full restart comes next, not a recreate. */
+  readonly narrowRestart?: boolean;
   /** RestartConnector was refused on a retry, so whether the restart ran is unknown: it must not lead to a recreate. */
   readonly restartUnconfirmed?: boolean;
 }

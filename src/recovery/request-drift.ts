@@ -57,6 +57,10 @@ export function compareWithRunning(request: Record<string, unknown>, running: Re
   for (const field of COMPARED_FIELDS) {
     if (field === 'connectorConfiguration') {
       compareConfiguration(asStrings(request[field]), asStrings(running[field]), differences, uncompared);
+    } else if (field === 'capacity') {
+      if (canonical(field, request.capacity) !== canonical(field, withoutUnsetTaskCount(running.capacity, request.capacity))) {
+        differences.push(field);
+      }
     } else if (canonical(field, request[field]) !== canonical(field, running[field])) {
       differences.push(field);
     }
@@ -120,6 +124,8 @@ function canonical(field: string, value: unknown): string {
     normal = unorderedCluster(normal);
   } else if (field === 'plugins' && Array.isArray(normal)) {
     normal = normal.map((p) => JSON.stringify(p)).sort();
+  } else if (field === 'capacity') {
+    normal = withScalePolicyDefaults(normal);
   } else if (field === 'networkType' && normal === undefined) {
     normal = 'IPV4';
   } else if (field === 'connectorDescription' && normal === '') {
@@ -147,6 +153,27 @@ function normalise(value: unknown): unknown {
     return Object.fromEntries(entries);
   }
   return value;
+}
+
+/** MSK Connect's scale-in and scale-out defaults, which DescribeConnector returns when the create did not set them. */
+const SCALE_POLICY_DEFAULTS = { scaleInPolicy: { cpuUtilizationPercentage: 20 }, scaleOutPolicy: { cpuUtilizationPercentage: 80 } };
+
+function withScalePolicyDefaults(capacity: unknown): unknown {
+  const auto = at(capacity, 'autoScaling');
+  return isObject(auto) ? { ...(capacity as object), autoScaling: normalise({ ...SCALE_POLICY_DEFAULTS, ...auto }) } : capacity;
+}
+
+/**
+ * The running capacity without `autoScaling.maxAutoscalingTaskCount` when the request does not set it:
+ * MSK Connect derives it then, so only a value the request sets is compared.
+ */
+function withoutUnsetTaskCount(running: unknown, requested: unknown): unknown {
+  const auto = at(running, 'autoScaling');
+  if (!isObject(auto) || at(at(requested, 'autoScaling'), 'maxAutoscalingTaskCount') !== undefined) {
+    return running;
+  }
+  const { maxAutoscalingTaskCount: _derived, ...rest } = auto;
+  return { ...(running as object), autoScaling: rest };
 }
 
 function enabledDestinations(logDelivery: unknown): unknown {

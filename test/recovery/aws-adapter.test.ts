@@ -211,6 +211,13 @@ describe('MskConnectApi', () => {
       expect(kc).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: ARN });
     });
 
+    test('AccessDenied (a role without the permission) is undefined: the decision refuses the delete and names the permissions', async () => {
+      const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+      kc.on(DescribeConnectorCommand).rejects(denied).on(ListTagsForResourceCommand).rejects(denied);
+      await expect(api.describe(ARN)).resolves.toBeUndefined();
+      await expect(api.tags(ARN)).resolves.toBeUndefined();
+    });
+
     test('NotFound (deleted meanwhile) is undefined; other errors propagate', async () => {
       const notFound = new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } });
       kc.on(DescribeConnectorCommand).rejects(notFound).on(ListTagsForResourceCommand).rejectsOnce(notFound).rejectsOnce(new Error('boom'));

@@ -236,6 +236,17 @@ describe('the request read again for the create must match the one checked befor
     }
   });
 
+  test('an operator\'s recover accepts the changed request (AWS may refuse the old one); the offsets checks still apply', () => {
+    const changed = check(request({ kafkaCluster: { apacheKafkaCluster: { bootstrapServers: 'b-1.msk.example.com:9098', vpc: { subnets: ['subnet-0new'] } } } }));
+    const blocked = run(gone, observe(undefined, changed), {}, 'TICK');
+    expect(blocked.record).toMatchObject({ phase: 'ESCALATED', createOwed: true });
+    expect(run(blocked.record, observe(undefined, changed), {}, 'TICK', T0 + MIN).action).toEqual({ kind: 'NONE' });
+    const recovered = run(blocked.record, observe(undefined, changed), {}, 'MANUAL_RECOVER', T0 + 2 * MIN);
+    expect(recovered.action).toEqual({ kind: 'CREATE', request: changed.request });
+    const elsewhere = check(request({ kafkaCluster: { apacheKafkaCluster: { bootstrapServers: 'b-1.other.example.com:9098', vpc: { subnets: ['subnet-0aaa'] } } } }));
+    expect(run(blocked.record, observe(undefined, elsewhere), {}, 'MANUAL_RECOVER', T0 + 2 * MIN).action).toEqual({ kind: 'NONE' });
+  });
+
   test('once the request is restored, the owed create goes ahead on the next tick', () => {
     const blocked = run(gone, observe(undefined, check(request({ capacity: { provisionedCapacity: { mcuCount: 8, workerCount: 10 } } }))), {}, 'TICK');
     expect(blocked.record.createOwed).toBe(true);
@@ -258,5 +269,24 @@ describe('a restart for errored tasks restarts only the failed tasks where Kafka
     const d = run(IDLE, observe('RUNNING', undefined, 'ALARM', triggeredBy, version));
     expect(d.action).toEqual(only ? { kind: 'RESTART', connectorArn: ARN, onlyFailedTasks: true } : { kind: 'RESTART', connectorArn: ARN });
     expect(d.reason).toBe(`alarm ALARM with connector RUNNING: restarting ${only ? 'its failed tasks' : 'in place'}`);
+    expect(d.record.narrowRestart).toBe(only ? true : undefined);
+  });
+
+  test('a failed-tasks restart that did not help is followed by a full restart, never straight by a recreate', () => {
+    const narrow = run(IDLE, observe('RUNNING', undefined, 'ALARM', [ERRORED]));
+    expect(narrow.record.narrowRestart).toBe(true);
+    // the alarm is still on when the verification runs out
+    const verifying: RecoveryRecord = { ...narrow.record, phase: 'VERIFYING', phaseSince: T0 + 2 * MIN };
+    const after = run(verifying, observe('RUNNING', check(request(), request()), 'ALARM', [ERRORED]), {}, 'TICK', T0 + 13 * MIN);
+    expect(after.action).toEqual({ kind: 'NONE' });
+    expect(after.record).toMatchObject({ phase: 'IDLE', narrowRestart: undefined });
+    // the next attempt (after the backoff) restarts the whole connector, though the composite still names errored tasks
+    const full = run(after.record, observe('RUNNING', undefined, 'ALARM', [ERRORED]), {}, 'TICK', T0 + 60 * MIN);
+    expect(full.action).toEqual({ kind: 'RESTART', connectorArn: ARN });
+    // and a failed restart operation of the narrow kind does not lead to a delete either
+    const restarting: RecoveryRecord = { ...narrow.record, operationArn: 'op' };
+    const failed = run(restarting, { ...observe('RUNNING', check(request(), request())), operationState: 'RESTART_FAILED' }, {}, 'TICK', T0 + 3 * MIN);
+    expect(failed.action).toEqual({ kind: 'NONE' });
+    expect(failed.reason).toBe('the restart operation ended RESTART_FAILED (it restarted only the failed tasks); a full restart next, after the backoff');
   });
 });

@@ -1539,7 +1539,8 @@ describe('DELETING', () => {
       seen: `The guard deleted the connector, and the stored CreateConnector request is now unusable: ${PROBLEM.NOT_JSON}.`,
       done: 'Could not re-create the connector. It is DELETED.',
       next: 'Fix the stored request now (the guard re-checks it every minute and re-creates the connector once it is usable), '
-        + 'or invoke the guard with `{"action":"recover"}`, or create the connector by hand.',
+        + 'or invoke the guard with `{"action":"recover"}` (it accepts a request changed since the delete, if it keeps the offsets), '
+        + 'or create the connector by hand.',
     });
   });
 
@@ -1675,7 +1676,8 @@ describe('CREATING', () => {
       seen: `The connector is deleted and the stored CreateConnector request is unusable: ${PROBLEM.WRONG_NAME}.`,
       done: 'Could not re-create the connector. It is DELETED.',
       next: 'Fix the stored request (the guard re-checks it every minute and re-creates the connector once it is usable), '
-        + 'or invoke the guard with `{"action":"recover"}`, or create the connector by hand.',
+        + 'or invoke the guard with `{"action":"recover"}` (it accepts a request changed since the delete, if it keeps the offsets), '
+        + 'or create the connector by hand.',
     });
   });
 });

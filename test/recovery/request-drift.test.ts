@@ -32,6 +32,31 @@ describe('compareWithRunning', () => {
     expect(fingerprintDifferences(fingerprintOf(stored), fingerprintOf(running))).toEqual([]);
   });
 
+  test('auto scaling: the scale policies\' defaults (20 %, 80 %) and a derived maxAutoscalingTaskCount are not differences', () => {
+    const stored = { ...BASE, capacity: { autoScaling: { mcuCount: 1, minWorkerCount: 1, maxWorkerCount: 2 } } };
+    const running = {
+      ...BASE,
+      capacity: {
+        autoScaling: {
+          mcuCount: 1,
+          minWorkerCount: 1,
+          maxWorkerCount: 2,
+          maxAutoscalingTaskCount: 2,
+          scaleInPolicy: { cpuUtilizationPercentage: 20 },
+          scaleOutPolicy: { cpuUtilizationPercentage: 80 },
+        },
+      },
+    };
+    expect(compareWithRunning(stored, running, {}).differences).toEqual([]);
+    // The defaults spelled out in the stored request do not change its fingerprint either.
+    const spelledOut = { ...stored, capacity: { autoScaling: { ...running.capacity.autoScaling, maxAutoscalingTaskCount: undefined } } };
+    expect(fingerprintDifferences(fingerprintOf(stored), fingerprintOf(spelledOut))).toEqual([]);
+    const tuned = { ...running, capacity: { autoScaling: { ...running.capacity.autoScaling, scaleOutPolicy: { cpuUtilizationPercentage: 60 } } } };
+    expect(compareWithRunning(stored, tuned, {}).differences).toEqual(['capacity']);
+    const capped = { ...stored, capacity: { autoScaling: { ...stored.capacity.autoScaling, maxAutoscalingTaskCount: 4 } } };
+    expect(compareWithRunning(capped, running, {}).differences).toEqual(['capacity']);
+  });
+
   test('every field CreateConnector takes and DescribeConnector returns is compared', () => {
     const running = {
       ...BASE,
