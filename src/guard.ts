@@ -21,6 +21,7 @@ import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
+import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
 import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
 import { OffsetCommitSignal } from './signals/offset-commit';
@@ -233,9 +234,13 @@ export class DebeziumSilentFailureGuard extends Construct {
 
     // Worker logs silent while the native metrics show production: lossy log delivery, not a
     // stall. A warning to the topic, outside the composite alarm, so it never triggers recovery.
+    // After an incident the native metrics clear minutes before the offset-commit window fills with
+    // commits again: the warning stays quiet for that long after the composite alarm clears.
     this.logDeliveryAlarm = new cloudwatch.CompositeAlarm(this, 'LogDeliveryAlarm', {
       compositeAlarmName: guardAlarmName(this.connectorName, 'log-delivery'),
       alarmDescription: logDeliveryAlarmDescription(this.connectorName),
+      actionsSuppressor: this.compositeAlarm,
+      actionsSuppressorExtensionPeriod: (spec.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW).plus(Duration.minutes(1)),
       alarmRule: cloudwatch.AlarmRule.allOf(
         cloudwatch.AlarmRule.fromAlarm(this.offsetCommitAlarm, cloudwatch.AlarmState.ALARM),
         cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(this.noProductionAlarm, cloudwatch.AlarmState.ALARM)),

@@ -158,6 +158,20 @@ describe('the log-delivery warning', () => {
     });
   });
 
+  test('quiet while the composite alarm is in ALARM and for the offset-commit window plus a minute after it clears (commits refill the window)', () => {
+    const { stack, guard, template } = quickStart();
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'orders-cdc-debezium-guard-log-delivery',
+      ActionsSuppressor: { 'Fn::GetAtt': [id(stack, guard.compositeAlarm), 'Arn'] },
+      ActionsSuppressorExtensionPeriod: 360,
+      ActionsSuppressorWaitPeriod: 60,
+    });
+    const longer = quickStart({ offsetCommitWindow: Duration.minutes(10) });
+    longer.template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'orders-cdc-debezium-guard-log-delivery', ActionsSuppressorExtensionPeriod: 660,
+    });
+  });
+
   test('the signal alarms notify nobody themselves', () => {
     const { stack, guard, template } = quickStart();
     for (const alarm of [guard.offsetCommitAlarm, guard.offsetCommitGapAlarm, guard.noProductionAlarm, guard.crashLoopAlarm]) {
