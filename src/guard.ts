@@ -397,8 +397,13 @@ export class DebeziumSilentFailureGuard extends Construct {
   private recoveryEnvironment(strategy: RecoveryStrategy): Record<string, string> {
     const p = this.spec;
     // The periods the alarms really use (a Connected or lag metric keeps its own, 5 minutes by default).
-    const longestPeriod = Math.max(...this.signalAlarms().map((a) => alarmPeriodSeconds(a)));
-    const verify = p.recoveryVerificationPeriod ?? Duration.seconds(2 * longestPeriod + 180);
+    // After a fix an M-of-N alarm clears once fewer than M of its last N datapoints breach: up to
+    // N - M + 1 periods (the crash-loop alarm's 4 minutes by default), plus metric delay. A shorter
+    // verification would take a restart that worked for one that did not, and re-create the connector.
+    const signals = this.signalAlarms();
+    const longestPeriod = Math.max(...signals.map((a) => alarmPeriodSeconds(a)));
+    const longestClear = Math.max(...signals.map((a) => alarmClearSeconds(a)));
+    const verify = p.recoveryVerificationPeriod ?? Duration.seconds(Math.max(2 * longestPeriod, longestClear) + 180);
     return {
       [ENV.CONNECTOR_NAME]: this.connectorName,
       // A guard of a CloudFormation-managed connector has no stored request and no role to pass.
@@ -478,4 +483,13 @@ export class DebeziumSilentFailureGuard extends Construct {
 function alarmPeriodSeconds(alarm: cloudwatch.Alarm): number {
   const config = alarm.metric.toMetricConfig();
   return config.metricStat?.period.toSeconds() ?? config.mathExpression?.period ?? 60;
+}
+
+/** The longest an alarm can stay in ALARM after its metric is fine again: N - M + 1 periods (one period when those are tokens). */
+function alarmClearSeconds(alarm: cloudwatch.Alarm): number {
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const n = cfn.evaluationPeriods ?? 1;
+  const m = cfn.datapointsToAlarm ?? n;
+  const periods = Token.isUnresolved(n) || Token.isUnresolved(m) ? 1 : n - m + 1;
+  return alarmPeriodSeconds(alarm) * periods;
 }

@@ -199,7 +199,7 @@ export interface DebeziumGuardOptions {
 
   /**
    * How long the composite alarm may take to clear after a restart or recreate finished.
-   * @default - twice the longest alarm period plus 3 minutes (5 minutes with the defaults)
+   * @default - the longest a trigger alarm takes to clear (N - M + 1 periods for M of N, at least two periods) plus 3 minutes (7 minutes with the defaults)
    */
   readonly recoveryVerificationPeriod?: Duration;
 

@@ -342,7 +342,8 @@ describe('recovery function', () => {
           GUARD_COOLDOWN_SECONDS: '300',
           GUARD_BUDGET: '3',
           GUARD_BUDGET_WINDOW_SECONDS: '21600',
-          GUARD_VERIFY_SECONDS: '300',
+          // The crash-loop alarm (2 of 5) clears up to 4 minutes after a restart that worked; + 3 minutes.
+          GUARD_VERIFY_SECONDS: '420',
           GUARD_OPERATION_TIMEOUT_SECONDS: '1800',
           POWERTOOLS_METRICS_NAMESPACE: 'DebeziumGuard',
         },
@@ -488,6 +489,12 @@ describe('review fixes', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/AlertsKey/), 'Arn'] },
+    });
+  });
+
+  test('the verification period covers the longest a trigger alarm takes to clear: a longer crash-loop window lengthens it', () => {
+    quickStart({ crashLoopAlarm: { evaluationPeriods: 10, datapointsToAlarm: 2 } }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GUARD_VERIFY_SECONDS: String((10 - 2 + 1) * 60 + 180) }) },
     });
   });
 
