@@ -81,7 +81,7 @@ export interface DebeziumGuardOptions {
    * Alone it never triggers recovery (worker log delivery is lossy): while the native metrics show
    * production it is reported as a log-delivery gap (`logDeliveryAlarm`). A stall is confirmed by
    * the offset-commit gap and no-production alarms together. Idle databases commit nothing: enable
-   * Debezium heartbeats (`heartbeat.interval.ms`, at most 60000).
+   * Debezium heartbeats (`heartbeat.interval.ms` 30000 or less).
    * @default Duration.minutes(5)
    */
   readonly offsetCommitWindow?: Duration;
@@ -115,7 +115,8 @@ export interface DebeziumGuardOptions {
    * Tuning of the no-production alarm: `AWS/KafkaConnect` `SourceRecordPollRate` and
    * `SourceRecordWriteRate` both 0. With the offset-commit gap alarm it confirms a stall; while it
    * is OK, a silent worker log is reported as a log-delivery gap, never acted on. Keep Debezium's
-   * `heartbeat.interval.ms` shorter than one period so that an idle connector stays above 0.
+   * `heartbeat.interval.ms` at half a period or less (30000 with 1-minute periods) so that every
+   * 1-minute rate sample of an idle connector stays above 0.
    * @default - 1-minute periods, 2 of 2, missing data breaching (read as 0)
    */
   readonly noProductionAlarm?: AlarmTuning;

@@ -193,7 +193,7 @@ function renderQuietRun(report: SimulationReport): string[] {
   if (report.falseAlarms > 0) {
     lines.push('What this shows: a healthy connector on an idle database produces no record and commits no offset, which the guard cannot tell from a');
     lines.push('stall: every alarm above is a false alarm, and every action a needless restart or recreate (offsets are kept). Enable Debezium');
-    lines.push('heartbeats (heartbeat.interval.ms=60000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
+    lines.push('heartbeats (heartbeat.interval.ms=30000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
   } else {
     lines.push('What this shows: a connector that keeps producing a record now and then (changes or heartbeats) stays quiet: no alarm, no action.');
   }

@@ -143,7 +143,7 @@ describe('simulation runs (compressed to no wall time)', () => {
     expect(text).toMatch(/^no failure injected; [1-9]\d* alarm\(s\), \d+ action\(s\) \(restart/m);
     expect(text).toMatch(/^notices sent: [1-9]\d* by CloudWatch, \d+ by the recovery function:$/m);
     expect(text).toContain('  00:00 ALARM: "orders-cdc-debezium-guard" (CloudWatch, to the topic)');
-    expect(lines.at(-1)).toBe('heartbeats (heartbeat.interval.ms=60000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
+    expect(lines.at(-1)).toBe('heartbeats (heartbeat.interval.ms=30000, plus heartbeat.action.query for PostgreSQL): see the idle-with-heartbeats scenario.');
     expect(text).toContain('Enable Debezium');
   });
 
