@@ -124,7 +124,7 @@ export class MskConnectApi implements ConnectorApi {
   }
 
   public async describe(connectorArn: string): Promise<Record<string, unknown> | undefined> {
-    const out = await notFoundAsUndefined(this.client.send(new DescribeConnectorCommand({ connectorArn })));
+    const out = await undefinedIfGoneOrDenied(this.client.send(new DescribeConnectorCommand({ connectorArn })));
     if (out === undefined) {
       return undefined;
     }
@@ -133,7 +133,7 @@ export class MskConnectApi implements ConnectorApi {
   }
 
   public async tags(connectorArn: string): Promise<Record<string, string> | undefined> {
-    const out = await notFoundAsUndefined(this.client.send(new ListTagsForResourceCommand({ resourceArn: connectorArn })));
+    const out = await undefinedIfGoneOrDenied(this.client.send(new ListTagsForResourceCommand({ resourceArn: connectorArn })));
     return out === undefined ? undefined : { ...out.tags };
   }
 
@@ -163,7 +163,7 @@ export class MskConnectApi implements ConnectorApi {
  * meanwhile) or AccessDenied (a role without the permission): either way the running connector cannot
  * be compared, and the decision refuses the delete with a notice that names the permissions.
  */
-async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+async function undefinedIfGoneOrDenied<T>(call: Promise<T>): Promise<T | undefined> {
   try {
     return await call;
   } catch (err) {

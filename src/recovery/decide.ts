@@ -5,6 +5,7 @@ import type {
   TriggerKind,
 } from './model';
 import { fingerprintDifferences } from './request-drift';
+import { CRASH_LOOP_SIGNAL, ERRORED_TASKS_SIGNAL, guardAlarmName } from '../signals/alarm-text';
 
 /** States in which someone (MSK Connect, an operator, a deployment) is already changing the connector. */
 const TRANSITIONAL = new Set(['CREATING', 'UPDATING', 'DELETING', 'PAUSING', 'RESUMING', 'RESTARTING']);
@@ -19,9 +20,6 @@ const DELETE_SETTLE_MS = 5 * 60_000;
 const NO_INCIDENT_FLAGS = {
   deletedFrom: undefined, ranAs: undefined, deleteAccepted: undefined, createOwed: undefined, restartUnconfirmed: undefined, narrowRestart: undefined,
 } as const;
-
-/** The child alarms on errored tasks (`<connector>-debezium-guard-errored-tasks` and `-crash-loop`, src/signals/task-health.ts). */
-const ERRORED_TASKS_ALARM_SUFFIXES = ['-debezium-guard-errored-tasks', '-debezium-guard-crash-loop'];
 
 /** Restart operation states that end the operation. */
 const OPERATION_DONE = 'RESTART_COMPLETE';
@@ -818,10 +816,10 @@ function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Dec
 }
 
 /**
- * Whether the restart should restart only the failed tasks: the incident's first restart, the alarm fired on errored tasks alone
- * (the errored-tasks or the crash-loop alarm)
- * (nothing says the healthy ones stalled), and the connector runs Kafka Connect 3.7 or later, where
- * `onlyFailedTasks` leaves the healthy tasks running. On 2.7.1 a restart restarts the connector.
+ * Whether the restart should restart only the failed tasks: it is the incident's first restart, the
+ * composite fired on the errored-tasks or crash-loop alarm alone (nothing says the healthy tasks
+ * stalled), and the connector runs Kafka Connect 3.7 or later, where `onlyFailedTasks` leaves the
+ * healthy tasks running. On 2.7.1 a restart restarts the connector.
  */
 function failedTasksOnly(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): boolean {
   // Only the incident's first restart: the composite's reason is stale on a retry (it changes only with
@@ -832,7 +830,8 @@ function failedTasksOnly(input: DecisionInput, record: RecoveryRecord, connector
   const triggeredBy = input.observation.alarm.triggeredBy ?? [];
   const version = /^(\d+)\.(\d+)\./.exec(connector.kafkaConnectVersion ?? '');
   const atLeast37 = version !== null && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 7));
-  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => ERRORED_TASKS_ALARM_SUFFIXES.some((suffix) => name.endsWith(suffix)));
+  const taskAlarms = [ERRORED_TASKS_SIGNAL, CRASH_LOOP_SIGNAL].map((signal) => guardAlarmName(input.settings.connectorName, signal));
+  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => taskAlarms.includes(name));
 }
 
 function planStep(strategy: Settings['strategy'], connector: ConnectorView): Step | undefined {

@@ -7,6 +7,10 @@ export function guardAlarmName(connectorName: string, signal?: string): string {
   return signal === undefined ? `${connectorName}-debezium-guard` : `${connectorName}-debezium-guard-${signal}`;
 }
 
+/** The signals of the alarms on errored tasks; the recovery function restarts only failed tasks when they alone fired. */
+export const ERRORED_TASKS_SIGNAL = 'errored-tasks';
+export const CRASH_LOOP_SIGNAL = 'crash-loop';
+
 /** The composite alarm's description (the one-click template passes its strategy parameter). */
 export function compositeAlarmDescription(connectorName: string, strategy: string): string {
   return `Debezium connector ${connectorName} may have failed silently. Check first: which of its ${connectorName}-debezium-guard-* alarms is in ALARM, `

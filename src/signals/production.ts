@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
 import { DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
 import { guardAlarmName } from './alarm-text';
+import { kafkaConnectMetric } from './native-metric';
 
 export interface NoProductionSignalProps {
   readonly connectorName: string;
@@ -29,14 +30,8 @@ export class NoProductionSignal extends Construct {
       evaluationPeriods: DEFAULT_EVALUATION_PERIODS.noProduction,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    const metric = (metricName: string, label: string) => new cloudwatch.Metric({
-      namespace: 'AWS/KafkaConnect',
-      metricName,
-      dimensionsMap: { ConnectorName: props.connectorName },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: tuning.period,
-      label,
-    });
+    const metric = (metricName: string, label: string) =>
+      kafkaConnectMetric(props.connectorName, metricName, cloudwatch.Stats.MAXIMUM, tuning.period, label);
     this.pollRate = metric('SourceRecordPollRate', 'Records polled per second');
     this.writeRate = metric('SourceRecordWriteRate', 'Records written per second');
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {

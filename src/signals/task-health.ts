@@ -2,7 +2,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
 import { DEFAULT_CRASH_LOOP_DATAPOINTS, DEFAULT_EVALUATION_PERIODS, resolveTuning } from './alarm-options';
-import { guardAlarmName } from './alarm-text';
+import { CRASH_LOOP_SIGNAL, ERRORED_TASKS_SIGNAL, guardAlarmName } from './alarm-text';
+import { kafkaConnectMetric } from './native-metric';
 
 export interface TaskHealthSignalProps {
   readonly connectorName: string;
@@ -35,14 +36,8 @@ export class TaskHealthSignal extends Construct {
       evaluationPeriods: DEFAULT_EVALUATION_PERIODS.taskHealth,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const metric = (metricName: string, statistic: string, label: string) => new cloudwatch.Metric({
-      namespace: 'AWS/KafkaConnect',
-      metricName,
-      dimensionsMap: { ConnectorName: props.connectorName },
-      statistic,
-      period: tuning.period,
-      label,
-    });
+    const metric = (metricName: string, statistic: string, label: string) =>
+      kafkaConnectMetric(props.connectorName, metricName, statistic, tuning.period, label);
     this.erroredTasks = metric('ErroredTaskCount', cloudwatch.Stats.MAXIMUM, 'Errored tasks');
     this.runningTasks = metric('RunningTaskCount', cloudwatch.Stats.MINIMUM, 'Running tasks');
     const common = {
@@ -52,7 +47,7 @@ export class TaskHealthSignal extends Construct {
     };
     this.erroredTasksAlarm = new cloudwatch.Alarm(this, 'ErroredTasksAlarm', {
       ...common,
-      alarmName: guardAlarmName(props.connectorName, 'errored-tasks'),
+      alarmName: guardAlarmName(props.connectorName, ERRORED_TASKS_SIGNAL),
       alarmDescription: `Debezium connector ${props.connectorName}: at least one task is in error (AWS/KafkaConnect ErroredTaskCount > 0). `
         + 'Check first: the worker log group for "Task threw an uncaught and unrecoverable exception" and the stack trace after it.',
       metric: this.erroredTasks,
@@ -74,7 +69,7 @@ export class TaskHealthSignal extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.crashLoopAlarm = new cloudwatch.Alarm(this, 'CrashLoopAlarm', {
-      alarmName: guardAlarmName(props.connectorName, 'crash-loop'),
+      alarmName: guardAlarmName(props.connectorName, CRASH_LOOP_SIGNAL),
       alarmDescription: `Debezium connector ${props.connectorName}: a task was in error (AWS/KafkaConnect ErroredTaskCount > 0) in ${loop.datapointsToAlarm} of the last ${loop.evaluationPeriods} x ${loop.period.toHumanString()}: `
         + 'it keeps failing and coming back, or stays failed. Check first: every "Task threw an uncaught and unrecoverable exception" in the worker log group, not only the last one.',
       metric: this.erroredTasks.with({ period: loop.period }),
