@@ -21,6 +21,7 @@ import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
+import { shortestScheduleInterval } from './schedule-interval';
 import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
 import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
@@ -425,6 +426,10 @@ export class DebeziumSilentFailureGuard extends Construct {
       [ENV.METRICS_NAMESPACE]: RECOVERY_METRICS_NAMESPACE,
       // Set only for such guards, so that the template of every other guard stays as it was.
       ...(this.cfnConnector ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
+      // Only a guard with a schedule accepts a scheduled restart, at most one per this interval.
+      ...(p.preventiveRestartSchedule
+        ? { [ENV.SCHEDULED_RESTART_INTERVAL_SECONDS]: String(shortestScheduleInterval(p.preventiveRestartSchedule.expressionString)) }
+        : {}),
     };
   }
 

@@ -23,6 +23,11 @@ export const ENV = {
   SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   /** `'true'` for a guard of a CloudFormation-managed connector (`fromCfnConnector`); not set otherwise. */
   CLOUDFORMATION_MANAGED: 'GUARD_CLOUDFORMATION_MANAGED',
+  /**
+   * The shortest time between two firings of the preventive restart schedule, in seconds; set only when
+   * the guard has one. Without it the function refuses `{"trigger":"scheduled-restart"}`.
+   */
+  SCHEDULED_RESTART_INTERVAL_SECONDS: 'GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS',
 } as const;
 
 /** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */

@@ -49,6 +49,12 @@ export interface DecisionInput {
  *   stop it from starting anything.
  */
 export function decide(input: DecisionInput): Decision {
+  const decision = decideFor(input);
+  // An operator's recover is always answered (LOAD_CONFIG is not an answer: the decision is made again with the request read).
+  return input.trigger === 'MANUAL_RECOVER' && decision.action.kind !== 'LOAD_CONFIG' ? answerRecover(input, decision) : decision;
+}
+
+function decideFor(input: DecisionInput): Decision {
   const { record, trigger } = input;
   if (trigger === 'STATUS') {
     return none(record, `status requested; phase ${record.phase}`);
@@ -57,32 +63,38 @@ export function decide(input: DecisionInput): Decision {
     // A connector the guard is deleting or re-creating must not be left deleted: a reset keeps the recreate going,
     // and an escalation that still owes a create goes back to creating.
     const owed = owesCreate(input);
+    // A reset clears an escalation, not the attempts in the budget window: resets cannot buy recovery steps.
+    const attempts = withinWindow(record.attempts, input.settings, input.now);
     if (owed && !recreates(input.settings.strategy)) {
       // The create is still owed, and this strategy cannot make it: stay escalated, and say so.
       return {
         action: { kind: 'NONE' },
-        record: { ...record, attempts: [] },
-        reason: 'manual reset: attempt history cleared; the create is still owed and the strategy cannot re-create',
+        record: { ...record, attempts },
+        reason: 'manual reset: the create is still owed and the strategy cannot re-create',
         notice: notice(input, 'WARNING', 'guard reset by an operator; create still owed',
           `The guard was in phase ${record.phase} (${record.escalation ?? 'unknown reason'}).`,
-          `Cleared the recovery attempt history. The connector the guard deleted is still missing, and the strategy ${input.settings.strategy} cannot re-create it.`,
+          `Nothing: the connector the guard deleted is still missing, and the strategy ${input.settings.strategy} cannot re-create it.`,
           'Deploy the guard again with RESTART_THEN_RECREATE or RECREATE (it then creates the connector on its next run), or re-create the connector by hand and reset again.'),
         events: [],
       };
     }
     // A delete that never took leaves the connector intact: a reset then cancels the recreate.
     const inFlight = (record.phase === 'DELETING' && !deleteNotTaken(input)) || record.phase === 'CREATING' || owed;
-    const kept: RecoveryRecord = owed ? resumeOwedCreate(record, input.now, []) : { ...record, attempts: [] };
+    const kept: RecoveryRecord = owed ? resumeOwedCreate(record, input.now, attempts) : { ...record, attempts };
+    const spent = attempts.length >= input.settings.budget;
     return {
       action: { kind: 'NONE' },
-      record: inFlight ? kept : { phase: 'IDLE', attempts: [] },
-      reason: inFlight ? 'manual reset: attempt history cleared; the recreate in progress continues' : 'manual reset: escalation and attempt history cleared',
+      record: inFlight ? kept : settled({ ...record, attempts }),
+      reason: inFlight ? 'manual reset: the recreate in progress continues' : 'manual reset: escalation cleared',
       notice: notice(input, 'INFO', 'guard reset by an operator',
-        `The guard was in phase ${record.phase}${record.escalation ? ` (${record.escalation})` : ''}.`,
-        inFlight
-          ? 'Cleared the recovery attempt history; the recreate in progress continues, so that the connector is not left deleted.'
-          : 'Cleared the escalation and the recovery attempt history.',
-        'Nothing. The guard acts again on the next alarm.'),
+        `An operator invoked the guard with {"action":"reset"}. The guard was in phase ${record.phase}${record.escalation ? ` (${record.escalation})` : ''}.`,
+        (inFlight
+          ? 'The recreate in progress continues, so that the connector is not left deleted.'
+          : 'Cleared the escalation.')
+          + ` The ${attempts.length} recovery attempts of the last ${minutes(input.settings.budgetWindowMs)} still count against the budget of ${input.settings.budget}.`,
+        spent
+          ? `Nothing. The budget is used up: the guard acts again from ${actAgainAt(attempts, input.settings)}; an alarm before then is escalated once.`
+          : 'Nothing. The guard acts again on the next alarm.'),
       events: [],
     };
   }
@@ -112,8 +124,7 @@ function decideIdle(input: DecisionInput): Decision {
   }
   if (!alarming && trigger !== 'MANUAL_RECOVER') {
     // Healthy: forget the finished incident so that the next one is reported afresh.
-    const clean: RecoveryRecord = { phase: 'IDLE', attempts: record.attempts };
-    return none(clean, `alarm is ${obs.alarm.state}; nothing to do`);
+    return none(settled(record), `alarm is ${obs.alarm.state}; nothing to do`);
   }
   if (!obs.alarm.actionsEnabled && trigger !== 'MANUAL_RECOVER') {
     return once(record, 'maintenance', 'maintenance switch on: alarm actions are disabled; not acting',
@@ -161,11 +172,14 @@ function decideIdle(input: DecisionInput): Decision {
         ? 'Inspect the worker logs and fix the cause; then replace the connector through the CloudFormation stack that manages it (never by hand: the stack would lose track of it), and reset the guard.'
         : 'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
   }
+  if (plan === 'recreate' && trigger === 'MANUAL_RECOVER' && (!alarming || !obs.alarm.actionsEnabled)) {
+    // An operator may ask for a restart at any time; a delete needs what an alarm-driven one needs.
+    const why = alarming ? 'the maintenance switch is on (alarm actions disabled)' : `the alarm is ${obs.alarm.state}`;
+    return none(record, `recover: a recreate needs the alarm in ALARM and the maintenance switch off, and ${why}; nothing done`);
+  }
   if (record.attempts.length >= settings.budget) {
-    return escalate(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
-      `The alarm is still in ALARM after ${record.attempts.length} recovery attempts within ${minutes(settings.budgetWindowMs)}.`,
-      'Stopped acting: the recovery budget is used up.',
-      'Find out why restarts do not help (worker logs, source database, network); after fixing it, reset the guard with `{"action":"reset"}`.');
+    return budgetSpent(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
+      `The alarm is still in ALARM after ${record.attempts.length} recovery attempts within ${minutes(settings.budgetWindowMs)}.`);
   }
   // Strimzi's backoff counts the attempts of the current incident (its restart count resets once the
   // connector runs again); the cooldown separates any two attempts; the budget spans incidents.
@@ -184,8 +198,18 @@ function decideIdle(input: DecisionInput): Decision {
 }
 
 function decideScheduledRestart(input: DecisionInput, record: RecoveryRecord): Decision {
-  const { observation: obs } = input;
+  const { observation: obs, settings, now } = input;
   const connector = obs.connector;
+  const interval = settings.scheduledRestartIntervalMs;
+  if (interval === undefined) {
+    return none(record, 'scheduled restart refused: the guard has no preventive restart schedule');
+  }
+  // EventBridge delivers a firing up to about a minute late (and may deliver it twice): a firing on time
+  // after a late one must still pass, a duplicate must not.
+  const last = record.lastScheduledRestart;
+  if (last !== undefined && now - last < interval - Math.min(60_000, interval / 2)) {
+    return none(record, `scheduled restart refused: the last one started at ${new Date(last).toISOString()}, and the schedule fires at most every ${minutes(interval)}`);
+  }
   if (!obs.alarm.actionsEnabled) {
     return none(record, 'scheduled restart skipped: maintenance switch on (alarm actions disabled)');
   }
@@ -198,12 +222,24 @@ function decideScheduledRestart(input: DecisionInput, record: RecoveryRecord): D
   if (!connector || connector.state !== 'RUNNING') {
     return none(record, `scheduled restart skipped: connector is ${connector ? connector.state : 'missing'}`);
   }
-  // A preventive restart is not a failure: it does not use the budget, and never escalates to a recreate.
-  const incident: Incident = { startedAt: input.now, trigger: 'SCHEDULED_RESTART', initialState: connector.state, steps: ['restart'] };
+  if (record.attempts.length >= settings.budget) {
+    return none(record, `scheduled restart skipped: the recovery budget is used up (${record.attempts.length} attempts within ${minutes(settings.budgetWindowMs)})`);
+  }
+  // A preventive restart is not a failure, and never escalates to a recreate; it is a mutation all the same, so it uses the budget.
+  const incident: Incident = { startedAt: now, trigger: 'SCHEDULED_RESTART', initialState: connector.state, steps: ['restart'] };
   return {
     action: { kind: 'RESTART', connectorArn: connector.arn },
     record: {
-      ...record, ...NO_INCIDENT_FLAGS, phase: 'RESTARTING', phaseSince: input.now, incident, connectorArn: connector.arn, operationArn: undefined, slowNoticeSent: undefined,
+      ...record,
+      ...NO_INCIDENT_FLAGS,
+      phase: 'RESTARTING',
+      phaseSince: now,
+      incident,
+      connectorArn: connector.arn,
+      operationArn: undefined,
+      slowNoticeSent: undefined,
+      attempts: [...record.attempts, now],
+      lastScheduledRestart: now,
     },
     reason: 'preventive restart on schedule',
     events: [{ kind: 'STEP_STARTED', step: 'restart' }],
@@ -264,7 +300,7 @@ function decideVerifying(input: DecisionInput): Decision {
         'Nothing now. If this repeats, look for the root cause (network idle timeouts, source database restarts).');
     return {
       action: { kind: 'NONE' },
-      record: { phase: 'IDLE', attempts: record.attempts },
+      record: settled(record),
       reason: scheduled ? 'preventive restart done; alarm OK' : 'alarm back to OK: recovered',
       notice: scheduled ? undefined : notified,
       events: scheduled ? [] : [{ kind: 'RECOVERED', seconds }],
@@ -430,15 +466,12 @@ function deleteNotTaken(input: DecisionInput): boolean {
 
 /** Why an intact connector must not be deleted now (the IDLE rules), or undefined when it may. */
 function reasonNotToDelete(input: DecisionInput, connector: ConnectorView): string | undefined {
-  const { observation: obs, trigger, settings } = input;
+  const { observation: obs, settings } = input;
   if (connector.state === 'PAUSED') {
     return 'the connector is PAUSED';
   }
   if (!recreates(settings.strategy)) {
     return `the strategy is now ${settings.strategy}`;
-  }
-  if (trigger === 'MANUAL_RECOVER') {
-    return undefined;
   }
   if (!obs.alarm.actionsEnabled) {
     return 'the maintenance switch is on (alarm actions disabled)';
@@ -559,10 +592,20 @@ function decideEscalated(given: DecisionInput): Decision {
   const input: DecisionInput = { ...given, record };
   // Escalated after deleting the connector (the stored request was invalid): the guard still owes the create.
   const owed = owesCreate(input);
+  if (record.quietUntil !== undefined && trigger !== 'MANUAL_RECOVER') {
+    // The budget is spent: one notice said so, and when the guard acts again. A flapping alarm changes nothing until then.
+    if (input.now < record.quietUntil) {
+      return none(record, `escalated: recovery budget used up; quiet until ${new Date(record.quietUntil).toISOString()}`);
+    }
+    const active = settled({ ...record, attempts: withinWindow(record.attempts, settings, input.now) });
+    return obs.alarm.state === 'ALARM'
+      ? decideIdle({ ...input, record: active })
+      : none(active, 'the recovery budget window has passed: the guard is active again');
+  }
   if (obs.alarm.state === 'OK' && !owed) {
     return {
       action: { kind: 'NONE' },
-      record: { phase: 'IDLE', attempts: record.attempts },
+      record: settled(record),
       reason: 'alarm OK after an escalation; guard active again',
       notice: notice(input, 'INFO', 'alarm cleared after escalation',
         `The alarm is OK again (the guard had escalated: ${record.escalation ?? 'unknown reason'}).`,
@@ -577,7 +620,7 @@ function decideEscalated(given: DecisionInput): Decision {
     if (obs.connector) {
       return none(record, `escalated owing the create; the deleted connector is still listed ${obs.connector.state}: waiting for it to go`);
     }
-    const creating = resumeOwedCreate(record, input.now, trigger === 'MANUAL_RECOVER' ? [] : record.attempts);
+    const creating = resumeOwedCreate(record, input.now, record.attempts);
     if (trigger === 'MANUAL_RECOVER') {
       // An operator's recover accepts a request changed since the delete (AWS may refuse the old one: a
       // subnet or plugin revision gone); every other check of the create still applies.
@@ -600,7 +643,7 @@ function decideEscalated(given: DecisionInput): Decision {
     return { ...decideCreating({ ...input, record: creating }), reason: 'the stored request is usable again: re-creating the deleted connector' };
   }
   if (trigger === 'MANUAL_RECOVER') {
-    return decideIdle({ ...input, record: { ...record, ...NO_INCIDENT_FLAGS, phase: 'IDLE', escalation: undefined, attempts: [] } });
+    return decideIdle({ ...input, record: { ...record, ...NO_INCIDENT_FLAGS, phase: 'IDLE', escalation: undefined, quietUntil: undefined } });
   }
   return none(record, `escalated (${record.escalation ?? 'unknown'}); waiting for a human or for the alarm to clear`);
 }
@@ -624,17 +667,15 @@ function afterFailedStep(input: DecisionInput, connector: ConnectorView, what: s
     }
     const attempts = withinWindow(record.attempts, settings, input.now);
     if (attempts.length >= settings.budget) {
-      return escalate(input, { ...record, attempts }, `${what}; budget exhausted`,
-        `${capitalise(what)}, and the recovery budget (${settings.budget} per ${minutes(settings.budgetWindowMs)}) is used up.`,
-        'Stopped acting.',
-        'Investigate the connector; after fixing it, reset the guard with `{"action":"reset"}`.');
+      return budgetSpent(input, { ...record, attempts }, `${what}; budget exhausted`,
+        `${capitalise(what)}, and the recovery budget (${settings.budget} per ${minutes(settings.budgetWindowMs)}) is used up.`);
     }
     return startRecreate(input, { ...record, phase: 'IDLE', attempts }, connector, what);
   }
   if (scheduled) {
     return {
       action: { kind: 'NONE' },
-      record: { phase: 'IDLE', attempts: record.attempts },
+      record: settled(record),
       reason: `preventive restart: ${what}`,
       notice: notice(input, 'WARNING', 'preventive restart did not complete',
         `${capitalise(what)}.`, 'Nothing more: a preventive restart never falls back to a recreate.',
@@ -728,12 +769,14 @@ function verify(input: DecisionInput, connectorArn: string, reason: string): Dec
 /** Escalates to a human; `createOwed` when the connector the guard deleted is missing and must still be created. */
 function escalate(
   input: DecisionInput, record: RecoveryRecord, reason: string, seen: string, done: string, next: string,
-  severity: 'WARNING' | 'CRITICAL' = 'WARNING', createOwed = false,
+  severity: 'WARNING' | 'CRITICAL' = 'WARNING', createOwed = false, quietUntil?: number,
 ): Decision {
   const events: RecoveryEvent[] = [{ kind: 'ESCALATED' }];
   return {
     action: { kind: 'NONE' },
-    record: { ...record, phase: 'ESCALATED', phaseSince: input.now, escalation: reason, operationArn: undefined, createOwed: createOwed || undefined },
+    record: {
+      ...record, phase: 'ESCALATED', phaseSince: input.now, escalation: reason, operationArn: undefined, createOwed: createOwed || undefined, quietUntil,
+    },
     reason: `escalating: ${reason}`,
     notice: notice(input, severity, `needs a human: ${reason}`, seen, done, next),
     events,
@@ -754,6 +797,59 @@ function slow(input: DecisionInput, reason: string, seen: string, done: string, 
   }
   return none(record, reason);
 }
+
+/**
+ * The recovery budget is used up: escalate once, saying when the guard acts again, and stay quiet until
+ * then (the last attempt leaves the window), however often the alarm flaps, unless an operator resets.
+ */
+function budgetSpent(input: DecisionInput, record: RecoveryRecord, reason: string, seen: string): Decision {
+  const { settings } = input;
+  const until = Math.max(...record.attempts) + settings.budgetWindowMs;
+  return escalate(input, record, reason, seen,
+    `Stopped acting: the recovery budget (${settings.budget} per ${minutes(settings.budgetWindowMs)}) is used up. No further notice until ${new Date(until).toISOString()}, whatever the alarm does; the guard acts again from then.`,
+    'Find out why the recovery steps do not help (worker logs, source database, network). '
+    + 'A reset does not restore the budget: to act before then, restart the connector by hand (`aws kafkaconnect restart-connector`).',
+    'WARNING', false, until);
+}
+
+/** When attempts inside the budget window have made room for one more (the oldest leaves the window), as ISO text. */
+function actAgainAt(attempts: number[], settings: Settings): string {
+  return new Date(attempts[attempts.length - settings.budget] + settings.budgetWindowMs).toISOString();
+}
+
+/** The IDLE record after an incident: nothing of it kept, but the attempts and the schedule's mark (both span incidents). */
+function settled(record: RecoveryRecord): RecoveryRecord {
+  return record.lastScheduledRestart === undefined
+    ? { phase: 'IDLE', attempts: record.attempts }
+    : { phase: 'IDLE', attempts: record.attempts, lastScheduledRestart: record.lastScheduledRestart };
+}
+
+/**
+ * An operator's recover is answered with a notice saying what was asked, what the guard saw (an alarm
+ * not in ALARM and the maintenance switch included) and what it did; a decision that has its own
+ * notice (an escalation) keeps it, framed as the answer.
+ */
+function answerRecover(input: DecisionInput, decision: Decision): Decision {
+  const { alarm, connector } = input.observation;
+  const maintenance = alarm.actionsEnabled ? '' : ', with the maintenance switch on (alarm actions disabled)';
+  const asked = `An operator invoked the guard with {"action":"recover"}; the alarm was ${alarm.state}${maintenance}, the connector ${connector?.state ?? 'missing'}.`;
+  const own = decision.notice;
+  const answer: Notice = own
+    ? { ...own, seen: `${asked} ${own.seen}` }
+    : notice(input, 'INFO', `recover: ${DONE[decision.action.kind]}`, asked,
+      decision.action.kind === 'NONE' ? `Nothing: ${decision.reason}.` : `${capitalise(DONE[decision.action.kind])}: ${decision.reason}.`,
+      decision.action.kind === 'NONE' ? 'Nothing.' : 'Nothing now: the guard follows the step on its next runs and reports how it ends.');
+  return { ...decision, notice: answer };
+}
+
+/** What each action does, as a recover's notice says it. */
+const DONE: Record<Action['kind'], string> = {
+  NONE: 'nothing done',
+  LOAD_CONFIG: 'reading the stored request',
+  RESTART: 'restarting the connector',
+  DELETE: 'deleting the connector to re-create it',
+  CREATE: 'creating the connector the guard deleted',
+};
 
 /** Reports a lasting condition once (until the alarm clears), then stays quiet. */
 function once(record: RecoveryRecord, key: string, reason: string, message: Notice): Decision {

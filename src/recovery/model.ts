@@ -45,6 +45,11 @@ export interface Settings {
   readonly operationTimeoutMs: number;
   /** The connector belongs to a CloudFormation stack (the guard was built from its `CfnConnector`): never re-created. */
   readonly cloudFormationManaged?: boolean;
+  /**
+   * The shortest time between two firings of the preventive restart schedule; absent when the guard has
+   * none, and then no scheduled restart is accepted.
+   */
+  readonly scheduledRestartIntervalMs?: number;
 }
 
 /** Where a connector keeps its committed offsets: its worker configuration and Kafka cluster. */
@@ -139,6 +144,16 @@ export interface RecoveryRecord {
   readonly ranAs?: RequestFingerprint;
   /** The restart being followed restarts only the failed tasks: if it does not help, a full restart comes next, not a recreate. */
   readonly narrowRestart?: boolean;
+  /**
+   * When the last scheduled restart was started (ms epoch): kept across incidents, so that the schedule's
+   * input, sent by anyone else, restarts the connector at most once per schedule interval.
+   */
+  readonly lastScheduledRestart?: number;
+  /**
+   * Set by the escalation that spent the recovery budget: until then (ms epoch), when the last attempt
+   * leaves the budget window, the guard stays escalated and quiet, whatever the alarm does.
+   */
+  readonly quietUntil?: number;
   /** RestartConnector was refused on a retry, so whether the restart ran is unknown: it must not lead to a recreate. */
   readonly restartUnconfirmed?: boolean;
 }

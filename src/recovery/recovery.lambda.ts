@@ -11,9 +11,8 @@ import {
 import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE } from './constants';
 import type { Clock, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
-import { readHandlerConfig, triggerOf } from './settings';
+import { ACCEPTED_EVENTS, eventShape, readHandlerConfig, triggerOf } from './settings';
 
-type Result = RunSummary | { outcome: 'IGNORED'; reason: string };
 
 /** What a test or the local simulation may replace; the Lambda uses the defaults. */
 export interface HandlerOverrides {
@@ -23,7 +22,7 @@ export interface HandlerOverrides {
 }
 
 /** Builds a handler; `handler` below is the one Lambda calls. */
-export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<Result> {
+export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
   const logger = new Logger({ serviceName: 'debezium-guard' });
@@ -32,8 +31,10 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
   return async (event, context) => {
     const trigger = triggerOf(event);
     if (trigger === undefined) {
-      logger.warn('ignoring an event the guard does not handle', { event });
-      return { outcome: 'IGNORED', reason: 'unrecognised event' };
+      // An error, not a quiet return: the recovery-errors alarm then tells a human that someone invokes
+      // the function with what it does not handle.
+      logger.error('refusing an event the guard does not handle', { event: eventShape(event) });
+      throw new Error(`unrecognised event; the recovery function accepts ${ACCEPTED_EVENTS}`);
     }
     const config = readHandlerConfig(env);
     clients ??= createClients(env);

@@ -60,6 +60,10 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
       operationTimeoutMs: seconds(ENV.OPERATION_TIMEOUT_SECONDS),
       // Set only for a guard built from a CfnConnector; absent (not false) for every other guard.
       ...(env[ENV.CLOUDFORMATION_MANAGED] === 'true' ? { cloudFormationManaged: true } : {}),
+      // Set only for a guard with a preventive restart schedule.
+      ...(env[ENV.SCHEDULED_RESTART_INTERVAL_SECONDS] !== undefined
+        ? { scheduledRestartIntervalMs: seconds(ENV.SCHEDULED_RESTART_INTERVAL_SECONDS) }
+        : {}),
     },
     configBucket: forRecreate(ENV.CONFIG_BUCKET),
     configKey: forRecreate(ENV.CONFIG_KEY),
@@ -72,6 +76,25 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);
   }
   return config;
+}
+
+/** The events the function accepts, as its error for any other event names them. */
+export const ACCEPTED_EVENTS = [
+  'an EventBridge "CloudWatch Alarm State Change" event',
+  `{"trigger":"${TRIGGER_INPUT.TICK}"}`,
+  `{"trigger":"${TRIGGER_INPUT.SCHEDULED_RESTART}"}`,
+  ...Object.values(MANUAL_ACTION).map((action) => `{"action":"${action}"}`),
+].join(', ').replace(/, ([^,]*)$/, ' or $1');
+
+/**
+ * What a log line may say of an event the function refuses: its type and top-level keys, never its
+ * values (anyone who may invoke the function chooses them, and may paste anything).
+ */
+export function eventShape(event: unknown): { type: string; keys?: string[] } {
+  if (typeof event !== 'object' || event === null) {
+    return { type: event === null ? 'null' : typeof event };
+  }
+  return { type: Array.isArray(event) ? 'array' : 'object', keys: Object.keys(event).slice(0, 20).map((key) => key.slice(0, 64)) };
 }
 
 /**

@@ -270,6 +270,15 @@ describe('composite alarm, notifications and triggers', () => {
     });
   });
 
+  test('only a guard with a schedule tells its function the schedule\'s shortest interval (without it, a scheduled restart is refused)', () => {
+    const variables = (template: Template) => (Object.values(template.findResources('AWS::Lambda::Function'))[0] as any).Properties.Environment.Variables;
+    expect(variables(quickStart().template)).not.toHaveProperty('GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS');
+    const daily = quickStart({ preventiveRestartSchedule: events.Schedule.cron({ hour: '2', minute: '0' }) }).template;
+    expect(variables(daily)).toMatchObject({ GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS: '86400' });
+    const hourly = quickStart({ preventiveRestartSchedule: events.Schedule.rate(Duration.hours(1)) }).template;
+    expect(variables(hourly)).toMatchObject({ GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS: '3600' });
+  });
+
   test('preventiveRestartEnabled enables the schedule', () => {
     const { template } = quickStart({ preventiveRestartSchedule: events.Schedule.cron({ hour: '2', minute: '0' }), preventiveRestartEnabled: true });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 * * ? *)', State: 'ENABLED' });

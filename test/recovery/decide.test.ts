@@ -433,10 +433,10 @@ describe('maintenance switch (alarm actions disabled)', () => {
 describe('MANUAL_RECOVER', () => {
   test.each<{ case: string; record: RecoveryRecord; seen: Seen; settings?: Partial<Settings>; expected: Outcome; next?: RecoveryRecord }>([
     {
-      case: 'ignores the maintenance switch',
+      case: 'restarts in maintenance (a restart needs no alarm)',
       record: IDLE,
       seen: { enabled: false },
-      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
+      expected: { action: RESTART, phase: 'RESTARTING', notice: 'INFO', events: STARTED_RESTART },
       next: {
         phase: 'RESTARTING',
         phaseSince: T0,
@@ -446,16 +446,16 @@ describe('MANUAL_RECOVER', () => {
       },
     },
     {
-      case: 'ignores the alarm being OK',
+      case: 'restarts with the alarm OK',
       record: IDLE,
       seen: { alarm: 'OK' },
-      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
+      expected: { action: RESTART, phase: 'RESTARTING', notice: 'INFO', events: STARTED_RESTART },
     },
     {
-      case: 'ignores the backoff',
+      case: 'ignores the backoff, not the budget: the restart counts',
       record: { phase: 'IDLE', attempts: [T0 - MIN] },
       seen: {},
-      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
+      expected: { action: RESTART, phase: 'RESTARTING', notice: 'INFO', events: STARTED_RESTART },
       next: {
         phase: 'RESTARTING',
         phaseSince: T0,
@@ -467,7 +467,7 @@ describe('MANUAL_RECOVER', () => {
     {
       case: 'does not ignore an invalid stored request',
       record: IDLE,
-      seen: { state: 'FAILED', enabled: false, config: CONFIG.WRONG_ROLE },
+      seen: { state: 'FAILED', config: CONFIG.WRONG_ROLE },
       expected: { action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED },
     },
     {
@@ -479,14 +479,33 @@ describe('MANUAL_RECOVER', () => {
     {
       case: 'reads the stored request before deleting',
       record: IDLE,
-      seen: { state: 'FAILED', enabled: false },
+      seen: { state: 'FAILED' },
       expected: { action: LOAD_CONFIG, phase: 'IDLE', events: [] },
     },
     {
-      case: 'deletes with a valid request even in maintenance',
+      case: 'deletes with a valid request, the alarm in ALARM',
+      record: IDLE,
+      seen: { state: 'FAILED', config: CONFIG.OK },
+      expected: { action: DELETE, phase: 'DELETING', notice: 'INFO', events: STARTED_RECREATE },
+    },
+    {
+      case: 'never deletes in maintenance, even with a valid request',
       record: IDLE,
       seen: { state: 'FAILED', enabled: false, config: CONFIG.OK },
-      expected: { action: DELETE, phase: 'DELETING', events: STARTED_RECREATE },
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
+    },
+    {
+      case: 'never deletes with the alarm OK (recreate strategy)',
+      record: IDLE,
+      seen: { alarm: 'OK', config: CONFIG.OK },
+      settings: { strategy: 'RECREATE' },
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
+    },
+    {
+      case: 'never deletes with the alarm INSUFFICIENT_DATA',
+      record: IDLE,
+      seen: { state: 'FAILED', alarm: 'INSUFFICIENT_DATA', config: CONFIG.OK },
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
     },
     {
       case: 'does not touch a PAUSED connector',
@@ -498,7 +517,7 @@ describe('MANUAL_RECOVER', () => {
       case: 'waits for a connector in transition',
       record: IDLE,
       seen: { state: 'UPDATING' },
-      expected: { action: NONE, phase: 'IDLE', events: [] },
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
     },
     {
       case: 'does not act in notify-only mode',
@@ -519,6 +538,50 @@ describe('MANUAL_RECOVER', () => {
     if (next) {
       expect(d.record).toEqual(next);
     }
+  });
+
+  test('the answer says what was asked, what the guard saw and what it did', () => {
+    const d = run({ record: IDLE, seen: { alarm: 'OK', enabled: false }, trigger: 'MANUAL_RECOVER' });
+    expect(d.notice).toEqual({
+      severity: 'INFO',
+      subject: subject('INFO', 'recover: restarting the connector'),
+      seen: 'An operator invoked the guard with {"action":"recover"}; the alarm was OK, with the maintenance switch on (alarm actions disabled), the connector RUNNING.',
+      done: 'Restarting the connector: alarm OK with connector RUNNING: restarting in place.',
+      next: 'Nothing now: the guard follows the step on its next runs and reports how it ends.',
+    });
+  });
+
+  test('a refused recreate says why, and that nothing was done', () => {
+    const d = run({ record: IDLE, seen: { state: 'FAILED', alarm: 'OK', config: CONFIG.OK }, trigger: 'MANUAL_RECOVER' });
+    expect(d.notice?.subject).toBe(subject('INFO', 'recover: nothing done'));
+    expect(d.notice?.seen).toContain('the alarm was OK, the connector FAILED.');
+    expect(d.notice?.done).toBe('Nothing: recover: a recreate needs the alarm in ALARM and the maintenance switch off, and the alarm is OK; nothing done.');
+  });
+
+  test('an escalation keeps its own notice, framed as the answer', () => {
+    const d = run({ record: IDLE, seen: { state: 'FAILED', config: CONFIG.WRONG_ROLE }, trigger: 'MANUAL_RECOVER' });
+    expect(d.notice?.subject).toBe(subject('WARNING', 'needs a human: stored CreateConnector request unusable; not deleting'));
+    expect(d.notice?.seen).toMatch(/^An operator invoked the guard with \{"action":"recover"\}; the alarm was ALARM, the connector FAILED\. The connector is FAILED\./);
+  });
+
+  test('reading the stored request is not an answer yet: no notice until the decision is made with it', () => {
+    expect(run({ record: IDLE, seen: { state: 'FAILED' }, trigger: 'MANUAL_RECOVER' }).notice).toBeUndefined();
+  });
+
+  test('recover and reset alternated cannot exceed the budget', () => {
+    // GIVEN a guard that keeps being recovered and reset by an operator, for an hour, with the alarm in ALARM
+    let record: RecoveryRecord = IDLE;
+    let restarts = 0;
+    for (let minute = 0; minute < 60; minute += 2) {
+      const trigger: TriggerKind = minute % 4 === 0 ? 'MANUAL_RECOVER' : 'MANUAL_RESET';
+      const d = run({ record, trigger, now: T0 + minute * MIN });
+      restarts += d.action.kind === 'RESTART' ? 1 : 0;
+      // the restart finishes and does not help: back to IDLE
+      record = d.record.phase === 'RESTARTING' ? { ...d.record, phase: 'IDLE' } : d.record;
+    }
+    // THEN no more restarts than the budget allows in its window
+    expect(restarts).toBe(SETTINGS.budget);
+    expect(record.attempts).toHaveLength(SETTINGS.budget);
   });
 });
 
@@ -807,8 +870,9 @@ describe('budget and backoff (IDLE, RUNNING, ALARM)', () => {
       severity: 'WARNING',
       subject: subject('WARNING', 'needs a human: recovery budget exhausted (3 attempts in the window)'),
       seen: 'The alarm is still in ALARM after 3 recovery attempts within 360 min.',
-      done: 'Stopped acting: the recovery budget is used up.',
-      next: 'Find out why restarts do not help (worker logs, source database, network); after fixing it, reset the guard with `{"action":"reset"}`.',
+      done: 'Stopped acting: the recovery budget (3 per 360 min) is used up. No further notice until 2025-06-01T17:00:00.000Z, whatever the alarm does; the guard acts again from then.',
+      next: 'Find out why the recovery steps do not help (worker logs, source database, network). '
+        + 'A reset does not restore the budget: to act before then, restart the connector by hand (`aws kafkaconnect restart-connector`).',
     });
   });
 
@@ -895,11 +959,12 @@ describe('RESTARTING', () => {
       reason: 'the restart operation ended RESTART_FAILED; not re-creating: the alarm is OK',
     },
     {
-      case: 'RESTART_FAILED with the alarm INSUFFICIENT_DATA, an operator asks to recover: delete to re-create',
+      case: 'RESTART_FAILED with the alarm INSUFFICIENT_DATA, an operator asks to recover: no recreate without the alarm (answered)',
       seen: { state: 'RUNNING', op: 'RESTART_FAILED', alarm: 'INSUFFICIENT_DATA', config: CONFIG.OK },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: DELETE, phase: 'DELETING', events: STARTED_RECREATE },
-      next: RECREATING,
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
+      next: BACK_TO_IDLE,
+      reason: 'the restart operation ended RESTART_FAILED; not re-creating: the alarm is INSUFFICIENT_DATA',
     },
     {
       case: 'RESTART_FAILED on a FAILED connector, request valid: delete to re-create',
@@ -934,11 +999,12 @@ describe('RESTARTING', () => {
       reason: 'the restart operation ended RESTART_FAILED; not re-creating: the connector is PAUSED',
     },
     {
-      case: 'RESTART_FAILED in maintenance, operator asks to recover: recreate',
+      case: 'RESTART_FAILED in maintenance, operator asks to recover: no recreate in maintenance (answered)',
       seen: { state: 'RUNNING', op: 'RESTART_FAILED', enabled: false, config: CONFIG.OK },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: DELETE, phase: 'DELETING', events: STARTED_RECREATE },
-      next: { ...RECREATING, incident: incident(['restart', 'recreate']) },
+      expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
+      next: BACK_TO_IDLE,
+      reason: 'the restart operation ended RESTART_FAILED; not re-creating: the maintenance switch is on (alarm actions disabled)',
     },
     {
       case: 'RESTART_FAILED, restart-only: back to IDLE for another attempt after the backoff',
@@ -960,6 +1026,7 @@ describe('RESTARTING', () => {
         phaseSince: T0,
         operationArn: undefined,
         escalation: 'the restart operation ended RESTART_FAILED; budget exhausted',
+        quietUntil: T0 - 2 * MIN + 6 * HOUR,
       },
     },
     {
@@ -1061,8 +1128,9 @@ describe('RESTARTING', () => {
       severity: 'WARNING',
       subject: subject('WARNING', 'needs a human: the restart operation ended RESTART_FAILED; budget exhausted'),
       seen: 'The restart operation ended RESTART_FAILED, and the recovery budget (3 per 360 min) is used up.',
-      done: 'Stopped acting.',
-      next: 'Investigate the connector; after fixing it, reset the guard with `{"action":"reset"}`.',
+      done: 'Stopped acting: the recovery budget (3 per 360 min) is used up. No further notice until 2025-06-01T17:58:00.000Z, whatever the alarm does; the guard acts again from then.',
+      next: 'Find out why the recovery steps do not help (worker logs, source database, network). '
+        + 'A reset does not restore the budget: to act before then, restart the connector by hand (`aws kafkaconnect restart-connector`).',
     });
   });
 });
@@ -1460,12 +1528,12 @@ describe('DELETING', () => {
       next: { ...SETTLED, phaseSince: T0 - 15 * MIN - 1, slowNoticeSent: true },
     },
     {
-      case: 'RUNNING with the same ARN in maintenance, settled, an operator asks to recover: delete again',
+      case: 'RUNNING with the same ARN in maintenance, settled, an operator asks to recover: no second delete without the alarm; stand down (answered)',
       record: SETTLED,
       seen: { state: 'RUNNING', enabled: false, alarm: 'OK', config: CONFIG.OK },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: DELETE, phase: 'DELETING', events: [] },
-      next: SETTLED,
+      expected: { action: NONE, phase: 'IDLE', notice: 'WARNING', events: [] },
+      next: STOOD_DOWN,
     },
     {
       // AWS accepted the delete: the connector may yet disappear, so the guard never stands down, but it
@@ -1687,14 +1755,15 @@ describe('CREATING', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('ESCALATED', () => {
-  const ESCALATION = 'recovery budget exhausted (3 attempts in the window)';
+  const ESCALATION = 'stored request differs from the running connector; not deleting';
+  const ATTEMPTS = [T0 - 2 * HOUR, T0 - HOUR];
   const ESCALATED_RECORD: RecoveryRecord = {
     phase: 'ESCALATED',
     phaseSince: T0 - 30 * MIN,
     escalation: ESCALATION,
     connectorArn: ARN,
-    attempts: [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - HOUR],
-    incident: incident(['restart', 'recreate', 'restart'], { startedAt: T0 - 3 * HOUR }),
+    attempts: ATTEMPTS,
+    incident: incident(['restart', 'restart'], { startedAt: T0 - 3 * HOUR }),
   };
 
   test.each<{ case: string; seen: Seen; trigger?: TriggerKind; expected: Outcome; next: RecoveryRecord }>([
@@ -1702,7 +1771,7 @@ describe('ESCALATED', () => {
       case: 'alarm OK: active again, with a notice',
       seen: { alarm: 'OK' },
       expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
-      next: { phase: 'IDLE', attempts: [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - HOUR] },
+      next: { phase: 'IDLE', attempts: ATTEMPTS },
     },
     {
       case: 'still ALARM on a tick: stay quiet',
@@ -1731,36 +1800,36 @@ describe('ESCALATED', () => {
       next: ESCALATED_RECORD,
     },
     {
-      case: 'MANUAL_RESET: IDLE with the attempts cleared',
+      case: 'MANUAL_RESET: IDLE, the attempts in the window still count',
       seen: { alarm: 'ALARM' },
       trigger: 'MANUAL_RESET',
       expected: { action: NONE, phase: 'IDLE', notice: 'INFO', events: [] },
-      next: IDLE,
+      next: { phase: 'IDLE', attempts: ATTEMPTS },
     },
     {
-      case: 'MANUAL_RECOVER, RUNNING: restart, with the attempt history cleared',
+      case: 'MANUAL_RECOVER, RUNNING: restart, counted with the attempts before',
       seen: { alarm: 'ALARM' },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
+      expected: { action: RESTART, phase: 'RESTARTING', notice: 'INFO', events: STARTED_RESTART },
       next: {
         phase: 'RESTARTING',
         phaseSince: T0,
         connectorArn: ARN,
-        attempts: [T0],
-        incident: incident(['restart', 'recreate', 'restart', 'restart'], { startedAt: T0 - 3 * HOUR }),
+        attempts: [...ATTEMPTS, T0],
+        incident: incident(['restart', 'restart', 'restart'], { startedAt: T0 - 3 * HOUR }),
       },
     },
     {
       case: 'MANUAL_RECOVER in maintenance: restart',
       seen: { alarm: 'ALARM', enabled: false },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
+      expected: { action: RESTART, phase: 'RESTARTING', notice: 'INFO', events: STARTED_RESTART },
       next: {
         phase: 'RESTARTING',
         phaseSince: T0,
         connectorArn: ARN,
-        attempts: [T0],
-        incident: incident(['restart', 'recreate', 'restart', 'restart'], { startedAt: T0 - 3 * HOUR }),
+        attempts: [...ATTEMPTS, T0],
+        incident: incident(['restart', 'restart', 'restart'], { startedAt: T0 - 3 * HOUR }),
       },
     },
     {
@@ -1768,19 +1837,19 @@ describe('ESCALATED', () => {
       seen: { alarm: 'ALARM', state: 'FAILED' },
       trigger: 'MANUAL_RECOVER',
       expected: { action: LOAD_CONFIG, phase: 'IDLE', events: [] },
-      next: { ...ESCALATED_RECORD, phase: 'IDLE', escalation: undefined, attempts: [] },
+      next: { ...ESCALATED_RECORD, phase: 'IDLE', escalation: undefined },
     },
     {
       case: 'MANUAL_RECOVER, FAILED, request valid: delete',
       seen: { alarm: 'ALARM', state: 'FAILED', config: CONFIG.OK },
       trigger: 'MANUAL_RECOVER',
-      expected: { action: DELETE, phase: 'DELETING', events: STARTED_RECREATE },
+      expected: { action: DELETE, phase: 'DELETING', notice: 'INFO', events: STARTED_RECREATE },
       next: {
         phase: 'DELETING',
         phaseSince: T0,
         connectorArn: ARN,
-        attempts: [T0],
-        incident: incident(['restart', 'recreate', 'restart', 'recreate'], { startedAt: T0 - 3 * HOUR }),
+        attempts: [...ATTEMPTS, T0],
+        incident: incident(['restart', 'restart', 'recreate'], { startedAt: T0 - 3 * HOUR }),
         ranAs: RAN_AS,
       },
     },
@@ -1790,7 +1859,7 @@ describe('ESCALATED', () => {
       trigger: 'MANUAL_RECOVER',
       expected: { action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED },
       next: {
-        ...ESCALATED_RECORD, phaseSince: T0, attempts: [], escalation: 'stored CreateConnector request unusable; not deleting',
+        ...ESCALATED_RECORD, phaseSince: T0, escalation: 'stored CreateConnector request unusable; not deleting',
       },
     },
   ])('$case', ({ seen: spec, trigger, expected, next }) => {
@@ -1818,8 +1887,8 @@ describe('ESCALATED', () => {
     expect(d.notice).toEqual({
       severity: 'INFO',
       subject: subject('INFO', 'guard reset by an operator'),
-      seen: `The guard was in phase ESCALATED (${ESCALATION}).`,
-      done: 'Cleared the escalation and the recovery attempt history.',
+      seen: `An operator invoked the guard with {"action":"reset"}. The guard was in phase ESCALATED (${ESCALATION}).`,
+      done: 'Cleared the escalation. The 2 recovery attempts of the last 360 min still count against the budget of 3.',
       next: 'Nothing. The guard acts again on the next alarm.',
     });
   });
@@ -1835,7 +1904,76 @@ describe('ESCALATED', () => {
     expect(outcome(first)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED });
     expect(ticks.map(outcome)).toEqual([1, 2, 3].map(() => ({ action: NONE, phase: 'ESCALATED', events: [] })));
   });
+
+  describe('the budget used up: one notice, then quiet until the guard may act again, however the alarm flaps', () => {
+    const SPENT = [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - HOUR];
+    const QUIET_UNTIL = T0 - HOUR + 6 * HOUR;
+
+    test('the escalation says when the guard acts again, and records it', () => {
+      const d = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} });
+      expect(outcome(d)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED });
+      expect(d.record.quietUntil).toBe(QUIET_UNTIL);
+      expect(d.notice?.done).toBe('Stopped acting: the recovery budget (3 per 360 min) is used up. '
+        + 'No further notice until 2025-06-01T17:00:00.000Z, whatever the alarm does; the guard acts again from then.');
+      expect(d.notice?.next).toContain('A reset does not restore the budget');
+    });
+
+    test('a flapping alarm (OK, ALARM, OK, ...) until then: no notice, no action, still escalated', () => {
+      let record = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} }).record;
+      const decisions: Decision[] = [];
+      for (let minute = 1; minute < 5 * 60; minute++) {
+        const alarm = Math.floor(minute / 7) % 2 === 0 ? 'OK' : 'ALARM';
+        const d = run({ record, seen: { alarm }, trigger: minute % 7 === 0 ? 'ALARM' : 'TICK', now: T0 + minute * MIN });
+        decisions.push(d);
+        record = d.record;
+      }
+      expect(decisions.filter((d) => d.notice !== undefined || d.action.kind !== 'NONE')).toEqual([]);
+      expect(record).toMatchObject({ phase: 'ESCALATED', quietUntil: QUIET_UNTIL });
+    });
+
+    test('then, with the alarm in ALARM, the guard acts again with its budget restored', () => {
+      const escalated = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} }).record;
+      const d = run({ record: escalated, seen: {}, now: QUIET_UNTIL });
+      expect(outcome(d)).toEqual({ action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART });
+      expect(d.record.attempts).toEqual([QUIET_UNTIL]);
+      expect(d.record.quietUntil).toBeUndefined();
+    });
+
+    test('then, with the alarm OK, back to IDLE silently', () => {
+      const escalated = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} }).record;
+      const d = run({ record: escalated, seen: { alarm: 'OK' }, now: QUIET_UNTIL });
+      expect(outcome(d)).toEqual({ action: NONE, phase: 'IDLE', events: [] });
+      expect(d.record).toEqual({ phase: 'IDLE', attempts: [] });
+    });
+
+    test('a reset ends the quiet, not the budget: the next alarm is escalated once more, with a notice', () => {
+      const escalated = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} }).record;
+      const reset = run({ record: escalated, seen: {}, trigger: 'MANUAL_RESET', now: T0 + MIN });
+      expect(reset.record).toEqual({ phase: 'IDLE', attempts: SPENT });
+      expect(reset.notice?.next).toBe('Nothing. The budget is used up: the guard acts again from 2025-06-01T15:00:00.000Z; an alarm before then is escalated once.');
+      const next = run({ record: reset.record, seen: {}, trigger: 'ALARM', now: T0 + 2 * MIN });
+      expect(outcome(next)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED });
+    });
+
+    test('a recover while quiet is answered, and refused by the budget', () => {
+      const escalated = run({ record: { phase: 'IDLE', attempts: SPENT }, seen: {} }).record;
+      const d = run({ record: escalated, seen: {}, trigger: 'MANUAL_RECOVER', now: T0 + MIN });
+      expect(d.action).toEqual(NONE);
+      expect(d.notice?.seen).toMatch(/^An operator invoked the guard with \{"action":"recover"\}/);
+      expect(d.notice?.subject).toBe(subject('WARNING', 'needs a human: recovery budget exhausted (3 attempts in the window)'));
+    });
+
+    test('a failed restart that spends the budget is quiet the same way', () => {
+      const restarting: RecoveryRecord = {
+        phase: 'RESTARTING', phaseSince: T0 - 5 * MIN, connectorArn: ARN, operationArn: OP_ARN, attempts: SPENT, incident: incident(['restart']),
+      };
+      const d = run({ record: restarting, seen: { op: 'RESTART_FAILED' } });
+      expect(outcome(d)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: ESCALATED });
+      expect(d.record.quietUntil).toBe(QUIET_UNTIL);
+    });
+  });
 });
+
 
 describe('a connector the guard deleted is never forgotten', () => {
   const DELETING: RecoveryRecord = {
@@ -1852,7 +1990,8 @@ describe('a connector the guard deleted is never forgotten', () => {
 
     // THEN
     expect(first.action).toEqual(LOAD_CONFIG);
-    expect(outcome(final)).toEqual({ action: CREATE, phase: 'CREATING', events: [] });
+    expect(outcome(final)).toEqual({ action: CREATE, phase: 'CREATING', notice: 'INFO', events: [] });
+    expect(final.notice?.subject).toBe(subject('INFO', 'recover: creating the connector the guard deleted'));
     expect(final.record.escalation).toBeUndefined();
   });
 
@@ -1887,7 +2026,7 @@ describe('a connector the guard deleted is never forgotten', () => {
     const escalated = run({ record: DELETING, seen: { state: 'MISSING', config: CONFIG.MISSING } });
     const later = { record: escalated.record, seen: { state: 'MISSING', alarm: 'OK', config: CONFIG.OK } as Seen, now: T0 + 30 * MIN };
     expect(outcome(run(later))).toEqual({ action: NONE, phase: 'ESCALATED', events: [] });
-    expect(outcome(run({ ...later, trigger: 'MANUAL_RECOVER' }))).toEqual({ action: CREATE, phase: 'CREATING', events: [] });
+    expect(outcome(run({ ...later, trigger: 'MANUAL_RECOVER' }))).toEqual({ action: CREATE, phase: 'CREATING', notice: 'INFO', events: [] });
   });
 
   test.each(['DELETING', 'CREATING'] as const)('%s, connector gone, strategy switched to restart-only: escalated owing the create, which goes ahead once a re-creating strategy is back', (phase) => {
@@ -1928,7 +2067,7 @@ describe('a connector the guard deleted is never forgotten', () => {
       const reset = run({ record: switched(), seen: { state: 'MISSING' }, settings: { strategy: 'RESTART_ONLY' }, trigger: 'MANUAL_RESET', now: T0 + MIN });
       expect(outcome(reset)).toEqual({ action: NONE, phase: 'ESCALATED', notice: 'WARNING', events: [] });
       expect(reset.notice?.subject).toBe(subject('WARNING', 'guard reset by an operator; create still owed'));
-      expect(reset.record).toMatchObject({ createOwed: true, deletedFrom: FROM, attempts: [] });
+      expect(reset.record).toMatchObject({ createOwed: true, deletedFrom: FROM, attempts: DELETING.attempts });
     });
   });
 
@@ -2032,24 +2171,25 @@ describe('a connector the guard deleted is never forgotten', () => {
     { case: 'DELETING, connector gone', record: DELETING, seen: { state: 'MISSING' } },
     { case: 'DELETING, delete in progress', record: DELETING, seen: { state: 'DELETING' } },
     { case: 'CREATING, connector missing', record: { ...DELETING, phase: 'CREATING' }, seen: { state: 'MISSING' } },
-  ])('MANUAL_RESET while $case clears the attempts but keeps the recreate going', ({ record, seen: spec }) => {
+  ])('MANUAL_RESET while $case keeps the recreate going, and the attempts counted', ({ record, seen: spec }) => {
     // WHEN
     const d = run({ record, seen: spec, trigger: 'MANUAL_RESET' });
 
     // THEN
     expect(outcome(d)).toEqual({ action: NONE, phase: record.phase, notice: 'INFO', events: [] });
-    expect(d.record).toEqual({ ...record, attempts: [] });
-    expect(d.notice?.done).toBe('Cleared the recovery attempt history; the recreate in progress continues, so that the connector is not left deleted.');
+    expect(d.record).toEqual(record);
+    expect(d.notice?.done).toBe('The recreate in progress continues, so that the connector is not left deleted. '
+      + 'The 2 recovery attempts of the last 360 min still count against the budget of 3.');
   });
 
   test.each<{ case: string; state: string }>([
     { case: 'RUNNING', state: 'RUNNING' }, { case: 'FAILED', state: 'FAILED' }, { case: 'PAUSED', state: 'PAUSED' },
   ])('MANUAL_RESET in DELETING while the connector is still $case, settled (the delete did not take): cancels the recreate', ({ state }) => {
     const accepted = run({ record: { ...DELETING, phaseSince: T0 - 15 * MIN - 1, deleteAccepted: true }, seen: { state }, trigger: 'MANUAL_RESET' });
-    expect(accepted.record).toEqual(IDLE); // an accepted delete, once the operation timeout has passed
+    expect(accepted.record).toEqual({ phase: 'IDLE', attempts: DELETING.attempts }); // an accepted delete, once the operation timeout has passed
     const d = run({ record: { ...DELETING, phaseSince: T0 - 5 * MIN }, seen: { state }, trigger: 'MANUAL_RESET' });
     expect(outcome(d)).toEqual({ action: NONE, phase: 'IDLE', notice: 'INFO', events: [] });
-    expect(d.record).toEqual(IDLE);
+    expect(d.record).toEqual({ phase: 'IDLE', attempts: DELETING.attempts });
   });
 
   test.each<{ case: string; record: RecoveryRecord }>([
@@ -2058,17 +2198,17 @@ describe('a connector the guard deleted is never forgotten', () => {
   ])('MANUAL_RESET in DELETING with the connector listed RUNNING $case: the recreate continues', ({ record }) => {
     const d = run({ record, seen: { state: 'RUNNING' }, trigger: 'MANUAL_RESET' });
     expect(outcome(d)).toEqual({ action: NONE, phase: 'DELETING', notice: 'INFO', events: [] });
-    expect(d.record).toEqual({ ...record, attempts: [] });
+    expect(d.record).toEqual(record);
   });
 
   test.each<{ case: string; record: RecoveryRecord }>([
     { case: 'IDLE', record: { phase: 'IDLE', attempts: [T0 - HOUR], noticeKey: 'paused' } },
     { case: 'RESTARTING', record: { phase: 'RESTARTING', phaseSince: T0 - MIN, connectorArn: ARN, operationArn: OP_ARN, attempts: [T0 - MIN] } },
     { case: 'VERIFYING', record: { phase: 'VERIFYING', phaseSince: T0 - MIN, connectorArn: ARN, attempts: [T0 - MIN], incident: incident(['restart']) } },
-  ])('MANUAL_RESET in $case: IDLE with nothing remembered', ({ record }) => {
+  ])('MANUAL_RESET in $case: IDLE with nothing remembered but the attempts', ({ record }) => {
     const d = run({ record, seen: {}, trigger: 'MANUAL_RESET' });
     expect(outcome(d)).toEqual({ action: NONE, phase: 'IDLE', notice: 'INFO', events: [] });
-    expect(d.record).toEqual(IDLE);
+    expect(d.record).toEqual({ phase: 'IDLE', attempts: record.attempts });
   });
 });
 
@@ -2097,28 +2237,65 @@ describe('STATUS never acts and changes nothing', () => {
 
 describe('SCHEDULED_RESTART', () => {
   const SCHEDULED_INCIDENT: Incident = { startedAt: T0, trigger: 'SCHEDULED_RESTART', initialState: 'RUNNING', steps: ['restart'] };
+  /** A daily schedule. */
+  const DAILY: Partial<Settings> = { scheduledRestartIntervalMs: 24 * HOUR };
 
   test.each<Row>([
     {
-      case: 'RUNNING, alarm OK: restart, not counted as an attempt',
+      case: 'RUNNING, alarm OK: restart, counted as an attempt, and its time kept',
       record: { phase: 'IDLE', attempts: [T0 - HOUR] },
       seen: { alarm: 'OK' },
       expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
-      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - HOUR], incident: SCHEDULED_INCIDENT },
+      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - HOUR, T0], incident: SCHEDULED_INCIDENT, lastScheduledRestart: T0 },
       reason: 'preventive restart on schedule',
     },
     {
       case: 'RUNNING, alarm INSUFFICIENT_DATA: restart',
       seen: { alarm: 'INSUFFICIENT_DATA' },
       expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
-      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [], incident: SCHEDULED_INCIDENT },
+      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [T0], incident: SCHEDULED_INCIDENT, lastScheduledRestart: T0 },
     },
     {
-      case: 'ignores the backoff and the budget (it is not a failure)',
-      record: { phase: 'IDLE', attempts: [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - MIN] },
+      case: 'ignores the backoff (it is not a failure)',
+      record: { phase: 'IDLE', attempts: [T0 - 2 * HOUR, T0 - MIN] },
       seen: { alarm: 'OK' },
       expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
-      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - MIN], incident: SCHEDULED_INCIDENT },
+      next: { phase: 'RESTARTING', phaseSince: T0, connectorArn: ARN, attempts: [T0 - 2 * HOUR, T0 - MIN, T0], incident: SCHEDULED_INCIDENT, lastScheduledRestart: T0 },
+    },
+    {
+      case: 'skipped when the budget is used up',
+      record: { phase: 'IDLE', attempts: [T0 - 3 * HOUR, T0 - 2 * HOUR, T0 - MIN] },
+      seen: { alarm: 'OK' },
+      expected: { action: NONE, phase: 'IDLE', events: [] },
+      reason: 'scheduled restart skipped: the recovery budget is used up (3 attempts within 360 min)',
+    },
+    {
+      case: 'refused without a schedule (the construct gives the interval only to a guard that has one)',
+      seen: { alarm: 'OK' },
+      settings: { scheduledRestartIntervalMs: undefined },
+      expected: { action: NONE, phase: 'IDLE', events: [] },
+      next: IDLE,
+      reason: 'scheduled restart refused: the guard has no preventive restart schedule',
+    },
+    {
+      case: 'refused within the schedule\'s interval of the last one',
+      record: { phase: 'IDLE', attempts: [], lastScheduledRestart: T0 - 23 * HOUR },
+      seen: { alarm: 'OK' },
+      expected: { action: NONE, phase: 'IDLE', events: [] },
+      next: { phase: 'IDLE', attempts: [], lastScheduledRestart: T0 - 23 * HOUR },
+      reason: 'scheduled restart refused: the last one started at 2025-05-31T13:00:00.000Z, and the schedule fires at most every 1440 min',
+    },
+    {
+      case: 'a duplicate delivery of the same firing is refused',
+      record: { phase: 'IDLE', attempts: [T0 - 10 * SEC], lastScheduledRestart: T0 - 10 * SEC },
+      seen: { alarm: 'OK' },
+      expected: { action: NONE, phase: 'IDLE', events: [] },
+    },
+    {
+      case: 'a firing on time after one delivered a minute late is accepted',
+      record: { phase: 'IDLE', attempts: [], lastScheduledRestart: T0 - 24 * HOUR + MIN },
+      seen: { alarm: 'OK' },
+      expected: { action: RESTART, phase: 'RESTARTING', events: STARTED_RESTART },
     },
     {
       case: 'restart-only strategy: restart',
@@ -2163,7 +2340,7 @@ describe('SCHEDULED_RESTART', () => {
     })),
   ])('$case', ({ record, seen: spec, settings, expected, next, reason }) => {
     // WHEN
-    const d = run({ record: record ?? IDLE, seen: spec, settings, trigger: 'SCHEDULED_RESTART' });
+    const d = run({ record: record ?? IDLE, seen: spec, settings: { ...DAILY, ...settings }, trigger: 'SCHEDULED_RESTART' });
 
     // THEN
     expect(outcome(d)).toEqual(expected);
@@ -2182,8 +2359,29 @@ describe('SCHEDULED_RESTART', () => {
     { case: 'CREATING', phase: 'CREATING' },
   ])('during a recovery ($case), the schedule does not start a restart', ({ phase }) => {
     const record: RecoveryRecord = { phase, phaseSince: T0 - MIN, connectorArn: ARN, attempts: [T0 - MIN], incident: incident(['restart']) };
-    const d = run({ record, seen: { alarm: 'OK', state: 'RUNNING' }, trigger: 'SCHEDULED_RESTART' });
+    const d = run({ record, seen: { alarm: 'OK', state: 'RUNNING' }, settings: DAILY, trigger: 'SCHEDULED_RESTART' });
     expect(d.action.kind).not.toBe('RESTART');
+  });
+
+  test('thirty forged scheduled restarts in an hour restart the connector once', () => {
+    let record: RecoveryRecord = IDLE;
+    let restarts = 0;
+    for (let i = 0; i < 30; i++) {
+      const d = run({ record, seen: { alarm: 'OK' }, settings: DAILY, trigger: 'SCHEDULED_RESTART', now: T0 + i * 2 * MIN });
+      restarts += d.action.kind === 'RESTART' ? 1 : 0;
+      // each restart completes at once
+      record = d.record.phase === 'RESTARTING' ? { ...d.record, phase: 'IDLE' } : d.record;
+    }
+    expect(restarts).toBe(1);
+  });
+
+  test('the time of the last scheduled restart outlives the incident: kept when the guard settles', () => {
+    const verifying: RecoveryRecord = {
+      phase: 'VERIFYING', phaseSince: T0 - MIN, connectorArn: ARN, attempts: [T0 - 2 * MIN], incident: incident(['restart']), lastScheduledRestart: T0 - 30 * HOUR,
+    };
+    expect(run({ record: verifying, seen: { alarm: 'OK' } }).record).toEqual({ phase: 'IDLE', attempts: [T0 - 2 * MIN], lastScheduledRestart: T0 - 30 * HOUR });
+    expect(run({ record: { phase: 'IDLE', attempts: [], lastScheduledRestart: T0 - HOUR }, seen: { alarm: 'OK' } }).record)
+      .toEqual({ phase: 'IDLE', attempts: [], lastScheduledRestart: T0 - HOUR });
   });
 
   describe('following a preventive restart', () => {
@@ -2629,14 +2827,14 @@ describe('review fixes', () => {
     // WHEN an operator resets it
     const reset = run({ record: escalated, seen: { state: 'MISSING' }, trigger: 'MANUAL_RESET' });
     // THEN it goes back to CREATING, and the next run creates the connector
-    expect(reset.record).toMatchObject({ phase: 'CREATING', phaseSince: T0, attempts: [], escalation: undefined, createOwed: undefined });
+    expect(reset.record).toMatchObject({ phase: 'CREATING', phaseSince: T0, attempts: [T0 - 40 * MIN], escalation: undefined, createOwed: undefined });
     const next = run({ record: reset.record, seen: { state: 'MISSING', config: CONFIG.OK }, now: T0 + MIN });
     expect(next.action).toEqual(CREATE);
   });
 
   test('a reset of an escalation that owes nothing (connector present) goes to IDLE', () => {
     const escalated: RecoveryRecord = { phase: 'ESCALATED', attempts: [T0 - MIN], incident: incident(['restart', 'recreate']), escalation: 'x' };
-    expect(run({ record: escalated, seen: { state: 'FAILED' }, trigger: 'MANUAL_RESET' }).record).toEqual(IDLE);
+    expect(run({ record: escalated, seen: { state: 'FAILED' }, trigger: 'MANUAL_RESET' }).record).toEqual({ phase: 'IDLE', attempts: [T0 - MIN] });
   });
 
   test('a delete AWS keeps undoing: re-issued every run, one CRITICAL notice after the operation timeout', () => {

@@ -197,6 +197,9 @@ function expectNoAwsCall(): void {
 const context = (awsRequestId: string) => ({ awsRequestId });
 
 describe('events the function does not handle', () => {
+  const REFUSED = 'unrecognised event; the recovery function accepts an EventBridge "CloudWatch Alarm State Change" event, '
+    + '{"trigger":"tick"}, {"trigger":"scheduled-restart"}, {"action":"recover"}, {"action":"reset"} or {"action":"status"}';
+
   test.each([
     ['null', null],
     ['a string', 'tick'],
@@ -204,17 +207,17 @@ describe('events the function does not handle', () => {
     ['an unknown trigger', { trigger: 'hourly' }],
     ['an unknown action', { action: 'delete' }],
     ['another EventBridge event', { 'detail-type': 'EC2 Instance State-change Notification', 'source': 'aws.ec2' }],
-  ])('%s -> IGNORED without any AWS call', async (_, event) => {
-    await expect(createHandler({ clock })(event, context('r-1'))).resolves.toEqual({ outcome: 'IGNORED', reason: 'unrecognised event' });
+  ])('%s -> an error naming the accepted events, without any AWS call', async (_, event) => {
+    await expect(createHandler({ clock })(event, context('r-1'))).rejects.toThrow(new Error(REFUSED));
     expectNoAwsCall();
   });
 
   test('even when the environment is incomplete', async () => {
-    await expect(createHandler({ clock, env: {} })({ hello: 'world' })).resolves.toEqual({ outcome: 'IGNORED', reason: 'unrecognised event' });
+    await expect(createHandler({ clock, env: {} })({ hello: 'world' })).rejects.toThrow(new Error(REFUSED));
     expectNoAwsCall();
   });
 
-  test('the exported Lambda handler ignores them too, with a warning', async () => {
+  test('the exported Lambda handler refuses them too, logging the payload\'s shape, never its values', async () => {
     // Its logger was built at import, before this file set POWERTOOLS_LOG_LEVEL: capture its output.
     const lines: string[] = [];
     for (const stream of [process.stdout, process.stderr]) {
@@ -223,11 +226,12 @@ describe('events the function does not handle', () => {
         return true;
       });
     }
-    await expect(lambdaHandler({ foo: 1 })).resolves.toMatchObject({ outcome: 'IGNORED' });
+    await expect(lambdaHandler({ action: 'delete', password: 'hunter2' })).rejects.toThrow(REFUSED);
     expectNoAwsCall();
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ level: 'WARN', message: 'ignoring an event the guard does not handle', event: { foo: 1 } }),
+      expect.objectContaining({ level: 'ERROR', message: 'refusing an event the guard does not handle', event: { type: 'object', keys: ['action', 'password'] } }),
     ]);
+    expect(lines.join('')).not.toContain('hunter2');
   });
 });
 
@@ -369,13 +373,29 @@ describe('triggers', () => {
     expect(storedItem()!.record.incident?.trigger).toBe('ALARM');
   });
 
-  test('{trigger:"scheduled-restart"} -> SCHEDULED_RESTART: a preventive restart while healthy', async () => {
+  test('{trigger:"scheduled-restart"} -> SCHEDULED_RESTART: a preventive restart while healthy, when the guard has a schedule', async () => {
     world({ connectorState: 'RUNNING', alarm: 'OK' });
+    process.env[ENV.SCHEDULED_RESTART_INTERVAL_SECONDS] = '86400';
     await expect(createHandler({ clock })({ trigger: 'scheduled-restart' }, context('r'))).resolves.toMatchObject({
       outcome: 'ACTED', action: 'RESTART', reason: 'preventive restart on schedule',
     });
     expect(kc).toHaveReceivedCommandWith(RestartConnectorCommand, { connectorArn: ARN });
-    expect(storedItem()!.record.incident?.trigger).toBe('SCHEDULED_RESTART');
+    expect(storedItem()!.record).toMatchObject({ incident: { trigger: 'SCHEDULED_RESTART' }, attempts: [T0], lastScheduledRestart: T0 });
+    // one an hour after the last is refused
+    store({ phase: 'IDLE', attempts: [T0 - 60 * MIN], lastScheduledRestart: T0 - 60 * MIN });
+    await expect(createHandler({ clock })({ trigger: 'scheduled-restart' }, context('r2'))).resolves.toMatchObject({
+      outcome: 'WAITED', action: 'NONE', reason: expect.stringMatching(/^scheduled restart refused: the last one started at /),
+    });
+    expect(kc).toHaveReceivedCommandTimes(RestartConnectorCommand, 1);
+  });
+
+  test('{trigger:"scheduled-restart"} to a guard without a schedule: refused, nothing restarted', async () => {
+    world({ connectorState: 'RUNNING', alarm: 'OK' });
+    delete process.env[ENV.SCHEDULED_RESTART_INTERVAL_SECONDS];
+    await expect(createHandler({ clock })({ trigger: 'scheduled-restart' }, context('r'))).resolves.toMatchObject({
+      outcome: 'WAITED', action: 'NONE', reason: 'scheduled restart refused: the guard has no preventive restart schedule',
+    });
+    expect(kc).not.toHaveReceivedCommand(RestartConnectorCommand);
   });
 
   test('{action:"recover"} -> MANUAL_RECOVER: acts without an alarm', async () => {
@@ -387,7 +407,7 @@ describe('triggers', () => {
   test('{action:"reset"} -> MANUAL_RESET: escalation cleared and announced', async () => {
     store({ phase: 'ESCALATED', escalation: 'recovery budget exhausted', attempts: [T0 - MIN] });
     await expect(createHandler({ clock })({ action: 'reset' }, context('r'))).resolves.toMatchObject({ outcome: 'WAITED', phase: 'IDLE' });
-    expect(storedItem()!.record).toEqual({ phase: 'IDLE', attempts: [] });
+    expect(storedItem()!.record).toEqual({ phase: 'IDLE', attempts: [T0 - MIN] });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: '[INFO] orders: guard reset by an operator' });
     expect(kc).not.toHaveReceivedCommand(RestartConnectorCommand);
   });

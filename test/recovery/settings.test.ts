@@ -98,6 +98,7 @@ describe('readHandlerConfig', () => {
     { case: 'fractional seconds are kept', name: ENV.VERIFY_SECONDS, value: '1.5', field: 'verifyMs', expected: 1500 },
     { case: 'budget of one is allowed', name: ENV.BUDGET, value: '1', field: 'budget', expected: 1 },
     { case: 'operation timeout', name: ENV.OPERATION_TIMEOUT_SECONDS, value: '1200', field: 'operationTimeoutMs', expected: 1_200_000 },
+    { case: 'scheduled restart interval', name: ENV.SCHEDULED_RESTART_INTERVAL_SECONDS, value: '86400', field: 'scheduledRestartIntervalMs', expected: 86_400_000 },
   ])('$case', ({ name, value, field, expected }) => {
     const settings = readHandlerConfig(envWith({ [name]: value })).settings as unknown as Record<string, unknown>;
     expect(settings[field]).toBe(expected);
@@ -203,6 +204,12 @@ describe('readHandlerConfig', () => {
       + 'GUARD_STATE_TABLE is not set; '
       + 'GUARD_ALARM_NAME is not set'));
   });
+});
+
+test('without a schedule interval, the settings have none (a scheduled restart is then refused)', () => {
+  expect(readHandlerConfig(envWith({ [ENV.SCHEDULED_RESTART_INTERVAL_SECONDS]: undefined })).settings).not.toHaveProperty('scheduledRestartIntervalMs');
+  expect(() => readHandlerConfig(envWith({ [ENV.SCHEDULED_RESTART_INTERVAL_SECONDS]: 'daily' })))
+    .toThrow('GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS must be a non-negative number, got "daily"');
 });
 
 describe('triggerOf', () => {
