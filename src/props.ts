@@ -247,7 +247,9 @@ export interface DebeziumGuardOptions {
 
   /**
    * Schedule of a preventive restart (for example `events.Schedule.cron({ hour: '2', minute: '0' })`).
-   * It runs the same recovery function with the same safety rules, and only restarts in place.
+   * It runs the same recovery function with the same safety rules, and only restarts in place; the
+   * function accepts at most one scheduled restart per the schedule's shortest interval, and counts
+   * each against the recovery budget. Without a schedule it accepts none.
    * @default - no schedule
    */
   readonly preventiveRestartSchedule?: events.Schedule;

@@ -1,5 +1,8 @@
 import type { ConfigCheck, OffsetsLocation } from './model';
-import { fingerprintOf } from './request-drift';
+import { COMPARED_FIELDS, fingerprintOf } from './request-drift';
+
+/** The fields a stored request may have: those compared with the running connector, its name and its tags. */
+const CREATE_FIELDS = new Set<string>(['connectorName', ...COMPARED_FIELDS, 'tags']);
 
 /** MSK Connect's MCU counts per worker. */
 const MCU_COUNTS = [1, 2, 4, 8];
@@ -40,6 +43,13 @@ export function checkConnectorConfig(
     return refuse('the CreateConnector request in S3 must be a JSON object, got ' + describeType(parsed));
   }
   const problems: string[] = [];
+  // Every field passed to CreateConnector is one compared with the running connector: a field the guard
+  // does not compare (a new one of the API) could reshape the re-created connector unseen.
+  const uncompared = Object.keys(parsed).filter((field) => !CREATE_FIELDS.has(field));
+  if (uncompared.length > 0) {
+    problems.push(`${uncompared.map((field) => JSON.stringify(field.slice(0, 64))).join(', ')} ${uncompared.length === 1 ? 'is not a field' : 'are not fields'} `
+      + `the guard compares with the running connector (${[...CREATE_FIELDS].join(', ')}); remove ${uncompared.length === 1 ? 'it' : 'them'}`);
+  }
   const requireObject = (path: string): Record<string, unknown> | undefined => {
     const value = at(parsed, path);
     if (!isObject(value)) {

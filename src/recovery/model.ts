@@ -24,7 +24,7 @@ export type TriggerKind =
   | 'SCHEDULED_RESTART'
   /** An operator asked for a recovery now (ignores backoff, not the safety rules). */
   | 'MANUAL_RECOVER'
-  /** An operator cleared an escalation (and the attempt history). */
+  /** An operator cleared an escalation (not the attempts in the budget window). */
   | 'MANUAL_RESET'
   /** An operator asked what the guard sees; never acts. */
   | 'STATUS';

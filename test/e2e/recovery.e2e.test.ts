@@ -207,6 +207,28 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
       subject: MANAGED,
     },
     {
+      // Whoever can write the one S3 object must not choose what runs under the connector's role, with its database credentials.
+      case: 'stored request tampered with to reshape the connector (no authentication, plaintext, records produced elsewhere)',
+      setup: (w: GuardWorld) => {
+        const request = w.createRequest() as { connectorConfiguration: Record<string, string> };
+        w.storeRequest(JSON.stringify({
+          ...request,
+          kafkaClusterClientAuthentication: { authenticationType: 'NONE' },
+          kafkaClusterEncryptionInTransit: { encryptionType: 'PLAINTEXT' },
+          connectorConfiguration: { ...request.connectorConfiguration, 'producer.override.bootstrap.servers': 'attacker.example:9092' },
+        }));
+      },
+      text: 'differs from the running connector in connectorConfiguration.producer.override.bootstrap.servers, kafkaClusterClientAuthentication, '
+        + 'kafkaClusterEncryptionInTransit: a recreate from it would revert those changes',
+      subject: STALE,
+    },
+    {
+      case: 'stored request with a field the guard does not compare',
+      setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), someNewApiField: { enabled: true } })),
+      text: '"someNewApiField" is not a field the guard compares with the running connector',
+      subject: UNUSABLE,
+    },
+    {
       case: 'stored request with a plugin CreateConnector would refuse',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), plugins: [{}] })),
       text: 'plugins.0.customPlugin.customPluginArn is required',
@@ -525,6 +547,29 @@ describe('limits and switches', () => {
       mutations: ['RestartConnector', 'RestartConnector'],
     });
   });
+
+  test('an alarm flapping for 2 hours (3 min in ALARM, 5 min OK): one notice per incident the budget absorbs, one escalation, then quiet', async () => {
+    ({ world, clock } = await startWorld());
+    const T_START = clock.now();
+    // Each 8-minute cycle: the alarm event, a tick (the restart completes), the OK event, a tick.
+    const runs: Array<[minute: number, state: 'ALARM' | 'OK', event: boolean]> = [[0, 'ALARM', true], [2, 'ALARM', false], [3, 'OK', true], [4, 'OK', false]];
+    for (let start = 0; start < 2 * 60; start += 8) {
+      for (const [minute, state, event] of runs) {
+        clock.set(T_START + (start + minute) * MINUTE);
+        world.setAlarm(state);
+        await (event ? world.onAlarm() : world.tick());
+      }
+    }
+    // 3 recoveries (the default budget: 3 in 6 hours), the escalation saying when the guard acts again, and nothing more
+    expect(subjects()).toEqual([
+      '[INFO] orders-cdc: connector recovered',
+      '[INFO] orders-cdc: connector recovered',
+      '[INFO] orders-cdc: connector recovered',
+      '[WARNING] orders-cdc: needs a human: recovery budget exhausted (3 attempts in the window)',
+    ]);
+    expect(world.notices()[3].message).toMatch(/No further notice until \d{4}-\d\d-\d\dT/);
+    expect(world.mutations()).toEqual(['RestartConnector', 'RestartConnector', 'RestartConnector']);
+  }, 30_000);
 
   test('maintenance switch (alarm actions disabled): nothing happens, one notice', async () => {
     ({ world, clock } = await startWorld());

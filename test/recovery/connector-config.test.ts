@@ -304,6 +304,16 @@ describe('checkConnectorConfig', () => {
     expect(check).toEqual({ problems: [], ...offsets, request: JSON.parse(text), fingerprint: fingerprintOf(JSON.parse(text)) });
   });
 
+  test('a field the guard does not compare with the running connector is refused: it could reshape the re-created connector unseen', () => {
+    const check = checkConnectorConfig(JSON.stringify({ ...request(), futureField: { reshapes: 'everything' }, also: 1 }), EXPECTED, WORKER_PROPERTIES);
+    expect(check.request).toBeUndefined();
+    expect(check.problems).toEqual([
+      '"futureField", "also" are not fields the guard compares with the running connector (connectorName, capacity, connectorConfiguration, '
+      + 'connectorDescription, kafkaCluster, kafkaClusterClientAuthentication, kafkaClusterEncryptionInTransit, kafkaConnectVersion, logDelivery, '
+      + 'networkType, plugins, serviceExecutionRoleArn, workerConfiguration, tags); remove them',
+    ]);
+  });
+
   test('no problem message ever echoes a value from the request', () => {
     // GIVEN requests that break every rule while carrying secrets in every string field
     const texts = [
