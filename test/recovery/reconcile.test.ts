@@ -748,6 +748,33 @@ describe('nothing secret leaves: error text without configuration values', () =>
     expect(world.record).toMatchObject({ phase: 'CREATING', slowNoticeSent: true });
   });
 
+  test('a DynamoDB error after the read is scrubbed too: the line that says the lease could not be released', async () => {
+    // GIVEN the create fails, and so does the save that would release the lease, both quoting the password
+    stored({ phase: 'DELETING', phaseSince: T0 - MIN, connectorArn: 'arn:old', attempts: [T0 - MIN] });
+    world.configText = JSON.stringify(withPassword(PASSWORD));
+    const ports = world.ports();
+    const failing: Ports = {
+      ...ports,
+      connectors: {
+        ...ports.connectors,
+        create: async () => {
+          world.failNext.set('store.save', Object.assign(new Error(`item too large: ${PASSWORD}`), { name: 'ValidationException' }));
+          throw echoingBadRequest(PASSWORD);
+        },
+      },
+    };
+
+    // WHEN the run creates
+    await expect(reconcile(failing, options())).rejects.toThrow('database.password=<value of database.password>');
+
+    // THEN both log lines name the error and the key, never the value
+    expect(world.logs.filter((l) => l.level === 'error').map((l) => [l.message, l.fields?.error])).toEqual([
+      ['run failed; the next run continues from the saved record', expect.stringMatching(/^BadRequestException: .*<value of database\.password>/)],
+      ['could not release the lease; it expires by itself', 'ValidationException: item too large: <value of database.password>'],
+    ]);
+    expect(everything()).not.toContain(PASSWORD);
+  });
+
   test('a value of the running connector (DescribeConnector), not in the stored request, is scrubbed too: the notification-failed line', async () => {
     // GIVEN a FAILED connector whose running password was rotated since the request was stored (a difference: no delete, a notice)
     world.connector('FAILED');
