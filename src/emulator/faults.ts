@@ -36,13 +36,28 @@ export const DEFAULT_DURATIONS: Readonly<Durations> = {
   restartPendingMs: 5_000,
 };
 
+/**
+ * A service error of the test's choosing (see {@link Faults.reject}). The message may be built from the
+ * request body, as AWS messages sometimes quote what they were sent.
+ */
+export interface Rejection {
+  /** HTTP status, 400 to 599. */
+  readonly status: number;
+  /** The error code, e.g. `BadRequestException`. */
+  readonly code: string;
+  /** The message, or a function of the request body (the raw text as the client sent it; '' when none). */
+  readonly message: string | ((body: string) => string);
+}
+
 /** An injected error returned instead of processing a call. */
 export interface InjectedError {
-  readonly kind: 'throttle' | 'server-error';
-  /** Throttling error code override (e.g. DynamoDB `ProvisionedThroughputExceededException`). */
+  readonly kind: 'throttle' | 'server-error' | 'reject';
+  /** Throttling error code override (e.g. DynamoDB `ProvisionedThroughputExceededException`); the code of a rejection. */
   readonly code?: string;
-  /** HTTP status for server errors (500 or 503). */
+  /** HTTP status for server errors (500 or 503) and rejections. */
   readonly status?: number;
+  /** The message of a rejection. */
+  readonly message?: Rejection['message'];
 }
 
 interface Armed extends InjectedError {
@@ -75,6 +90,22 @@ export class Faults {
   /** The next `count` calls to (service, operation) get a 5xx in the service's error shape (status 500 or 503). */
   public serverError(service: ServiceName, operation: string = '*', count: number = 1, status: 500 | 503 = 500): void {
     this.arm({ service, operation, remaining: count, kind: 'server-error', status });
+  }
+
+  /**
+   * The next `count` calls to (service, operation) are refused with `rejection`, in the service's error
+   * shape, without being processed (no state change). A message function sees the request body, so a
+   * test can have CreateConnector answer `400 BadRequestException` quoting a configuration value.
+   */
+  public reject(service: ServiceName, operation: string, rejection: Rejection, count: number = 1): void {
+    const { status, code, message } = rejection;
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new Error(`Faults.reject: status must be an integer from 400 to 599, got ${status}`);
+    }
+    if (code.length === 0) {
+      throw new Error('Faults.reject: code must not be empty');
+    }
+    this.arm({ service, operation, remaining: count, kind: 'reject', status, code, message });
   }
 
   public setDurations(durations: Partial<Durations>): void {
@@ -134,7 +165,7 @@ export class Faults {
     if (hit.remaining <= 0) {
       this.armed.splice(index, 1);
     }
-    return { kind: hit.kind, code: hit.code, status: hit.status };
+    return { kind: hit.kind, code: hit.code, status: hit.status, message: hit.message };
   }
 
   /** @internal */

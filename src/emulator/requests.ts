@@ -17,7 +17,9 @@ export interface RequestRecord {
   /** Error code returned, when the call failed with a service error. */
   errorCode?: string;
   /** Set when the outcome came from fault injection rather than the model. */
-  injected?: 'throttle' | 'server-error' | 'hook';
+  injected?: 'throttle' | 'server-error' | 'reject' | 'hook';
+  /** The request ID the emulator answered with (`x-amzn-requestid`), when it routed the call to a service. */
+  readonly requestId?: string;
   /** Message of an unexpected exception inside the emulator (answered as a 500); should never be set. */
   emulatorBug?: string;
 }

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo, Socket } from 'net';
 import type { Clock } from './clock';
-import type { Faults, HookAction } from './faults';
+import type { Faults, HookAction, InjectedError } from './faults';
 import type { IdGenerator } from './ids';
 import type { RequestLog, RequestRecord } from './requests';
 import { credentialScope, HttpResult, RawRequest, SERVICE_NAMES, ServiceError, ServiceHandler, ServiceName } from './wire';
@@ -111,7 +111,7 @@ export class EmulatorServer {
 
     const handler = handlers[service];
     const call = handler.decode(raw);
-    const record = log.add({ time: clock.now(), service, operation: call.operation, params: call.params, status: 'pending' });
+    const record = log.add({ time: clock.now(), service, operation: call.operation, params: call.params, status: 'pending', requestId });
 
     let action: HookAction | void = undefined;
     if (faults.onRequest) {
@@ -135,7 +135,9 @@ export class EmulatorServer {
     let result: HttpResult;
     const injected = faults.takeInjected(service, call.operation);
     if (injected) {
-      const err = injected.kind === 'throttle' ? handler.throttlingError(injected.code) : handler.serverError(injected.status ?? 500);
+      const err = injected.kind === 'throttle' ? handler.throttlingError(injected.code)
+        : injected.kind === 'reject' ? rejection(injected, raw.body)
+          : handler.serverError(injected.status ?? 500);
       record.injected = injected.kind;
       record.errorCode = err.code;
       result = handler.renderError(err, requestId);
@@ -161,6 +163,12 @@ export class EmulatorServer {
       headers: { 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId, ...result.headers },
     });
   }
+}
+
+/** The service error a `Faults.reject` armed, its message built from the request body when asked. */
+function rejection(injected: InjectedError, body: Buffer): ServiceError {
+  const message = typeof injected.message === 'function' ? injected.message(body.toString('utf8')) : injected.message ?? '';
+  return new ServiceError(injected.status ?? 400, injected.code ?? 'BadRequestException', message);
 }
 
 function finishDropped(record: RequestRecord, res: ServerResponse): void {

@@ -18,6 +18,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
 import { LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type StateStore } from './ports';
+import { configurationValues, scrubbedError } from './safe-error';
 
 /** Retry throttling and 5xx with the SDK's standard exponential backoff, a little longer than its default 3 attempts. */
 const MAX_ATTEMPTS = 6;
@@ -117,7 +118,9 @@ export class MskConnectApi implements ConnectorApi {
       await this.client.send(new CreateConnectorCommand(request as unknown as CreateConnectorCommandInput));
     } catch (err) {
       if (!(err instanceof ConflictException)) {
-        throw err;
+        // The one call whose body carries the connector's configuration: its error may echo a value
+        // (a BadRequestException quoting `database.password=...`). It never leaves this method with one.
+        throw scrubbedError(err, configurationValues(request));
       }
       // A connector with this name exists already (an earlier run's create): the next run follows it.
     }

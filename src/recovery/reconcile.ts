@@ -5,6 +5,7 @@ import { renderNotice, subjectLine } from './messages';
 import type { ConfigCheck, ConnectorView, Decision, Observation, RecoveryRecord, Settings, TriggerKind } from './model';
 import { LeaseLostError, type Leased, type Ports } from './ports';
 import { compareWithRunning } from './request-drift';
+import { configurationValues, configurationValuesOf, describeError, scrubbedError, type ConfigValue } from './safe-error';
 
 /** What one run did, returned by the handler (useful for manual invocations). */
 export interface RunSummary {
@@ -43,12 +44,17 @@ export async function reconcile(ports: Ports, options: RunOptions): Promise<RunS
   }
   // The record and version as last saved by this run: what a failed run releases.
   let current: Leased = lease;
+  // The configuration values this run has read (the stored request, the running connector): no error
+  // text leaves the run with one of them in it. A run that read neither sent none to AWS either
+  // (only CreateConnector carries a configuration, and it is built from the request read in the same
+  // run), so the errors it meets cannot echo one.
+  const secrets: ConfigValue[] = [];
   try {
     let observation = await observe(ports, lease.record, settings.connectorName);
     const now = clock.now();
     let decision = decide({ record: lease.record, observation, trigger, settings, now });
     if (decision.action.kind === 'LOAD_CONFIG') {
-      observation = { ...observation, config: await loadConfig(ports, options, observation.connector) };
+      observation = { ...observation, config: await loadConfig(ports, options, observation.connector, secrets) };
       decision = decide({ record: lease.record, observation, trigger, settings, now });
     }
     telemetry.info('decision', {
@@ -63,10 +69,10 @@ export async function reconcile(ports: Ports, options: RunOptions): Promise<RunS
       actionsEnabled: observation.alarm.actionsEnabled,
       configProblems: observation.config?.problems,
     });
-    const acted = await act(ports, decision, lease.version, options, (saved) => { current = saved; });
+    const acted = await act(ports, decision, lease.version, options, secrets, (saved) => { current = saved; });
     const saved = await store.save(acted.record, acted.version, runId, clock.now(), leaseMs, true);
     current = saved;
-    await announce(ports, settings, decision, clock.now());
+    await announce(ports, settings, decision, clock.now(), secrets);
     return {
       outcome: decision.action.kind === 'NONE' ? 'WAITED' : 'ACTED',
       phase: saved.record.phase,
@@ -76,9 +82,10 @@ export async function reconcile(ports: Ports, options: RunOptions): Promise<RunS
       alarmState: observation.alarm.state,
     };
   } catch (err) {
-    telemetry.error('run failed; the next run continues from the saved record', { error: describe(err), phase: current.record.phase });
-    await afterFailure(ports, options, current, err);
-    throw err;
+    telemetry.error('run failed; the next run continues from the saved record', { error: describeError(err, secrets), phase: current.record.phase });
+    await afterFailure(ports, options, current, err, secrets);
+    // The Lambda runtime logs what the handler throws (message and stack).
+    throw scrubbedError(err, secrets);
   }
 }
 
@@ -87,7 +94,7 @@ export async function reconcile(ports: Ports, options: RunOptions): Promise<RunS
  * @returns the record to save when the run ends, and the version to save it at
  */
 async function act(
-  ports: Ports, decision: Decision, version: number, options: RunOptions, onSaved: (saved: Leased) => void,
+  ports: Ports, decision: Decision, version: number, options: RunOptions, secrets: readonly ConfigValue[], onSaved: (saved: Leased) => void,
 ): Promise<{ record: RecoveryRecord; version: number }> {
   const { store, clock, connectors } = ports;
   const { action } = decision;
@@ -109,12 +116,12 @@ async function act(
           // An earlier attempt of this call may have started the restart (its answer was lost in a 5xx
           // or a timeout), and the retry was refused because of it: follow it as a restart without an
           // operation ARN, which the next runs verify once the connector is RUNNING again.
-          ports.telemetry.info('restart refused on a retry; following it as a restart that may have started', { error: describe(err) });
+          ports.telemetry.info('restart refused on a retry; following it as a restart that may have started', { error: describeError(err, secrets) });
           return { record: { ...decision.record, restartUnconfirmed: true }, version: intent.version };
         }
         // Refused at the first attempt (not RUNNING any more, another operation in progress): no restart
         // happened, so it must not be verified as one. Back to IDLE; the attempt counts, so the backoff applies.
-        ports.telemetry.info('restart refused; back to IDLE', { error: describe(err) });
+        ports.telemetry.info('restart refused; back to IDLE', { error: describeError(err, secrets) });
         return { record: { ...decision.record, phase: 'IDLE', phaseSince: clock.now(), connectorArn: undefined }, version: intent.version };
       }
     }
@@ -126,7 +133,7 @@ async function act(
         if (!(isRefusal(err) && retried(err))) {
           throw err;
         }
-        ports.telemetry.info('delete refused on a retry; an earlier attempt may have been accepted', { error: describe(err) });
+        ports.telemetry.info('delete refused on a retry; an earlier attempt may have been accepted', { error: describeError(err, secrets) });
       }
       return { record: { ...decision.record, deleteAccepted: true }, version: intent.version };
     case 'CREATE':
@@ -141,7 +148,7 @@ async function act(
  * when the connector is being re-created (it may be deleted right now), tell a human once per
  * phase: a create that AWS keeps refusing would otherwise retry every minute in silence.
  */
-async function afterFailure(ports: Ports, options: RunOptions, current: Leased, err: unknown): Promise<void> {
+async function afterFailure(ports: Ports, options: RunOptions, current: Leased, err: unknown, secrets: readonly ConfigValue[]): Promise<void> {
   if (err instanceof LeaseLostError) {
     return; // another run owns the record now
   }
@@ -151,7 +158,7 @@ async function afterFailure(ports: Ports, options: RunOptions, current: Leased, 
   try {
     await ports.store.save(next, current.version, options.runId, ports.clock.now(), options.leaseMs, true);
   } catch (saveErr) {
-    ports.telemetry.error('could not release the lease; it expires by itself', { error: describe(saveErr) });
+    ports.telemetry.error('could not release the lease; it expires by itself', { error: describeError(saveErr, secrets) });
     return;
   }
   if (critical) {
@@ -165,11 +172,11 @@ async function afterFailure(ports: Ports, options: RunOptions, current: Leased, 
       notice: {
         severity: 'CRITICAL',
         subject: `[CRITICAL] ${options.settings.connectorName}: recovery step failing while ${phase} the connector`,
-        seen: `A recovery step failed while ${phase} the connector: ${describe(err)}.`,
+        seen: `A recovery step failed while ${phase} the connector: ${describeError(err, secrets)}.`,
         done: 'The guard retries every minute and re-creates the connector as soon as AWS accepts the request.',
         next: 'Check the error (permissions, the stored request, MSK Connect quotas) now: the connector may be deleted until this succeeds.',
       },
-    }, ports.clock.now()).catch(() => undefined);
+    }, ports.clock.now(), secrets).catch(() => undefined);
   }
 }
 
@@ -189,8 +196,9 @@ async function observe(ports: Ports, record: RecoveryRecord, connectorName: stri
  * the request with it as it runs: the decision refuses to delete when they differ, or when the
  * connector could not be described. The description holds passwords: only the comparison leaves here.
  */
-async function loadConfig(ports: Ports, options: RunOptions, live: ConnectorView | undefined): Promise<ConfigCheck> {
+async function loadConfig(ports: Ports, options: RunOptions, live: ConnectorView | undefined, secrets: ConfigValue[]): Promise<ConfigCheck> {
   const text = await ports.config.read();
+  secrets.push(...configurationValuesOf(text));
   const worker = workerConfigurationOf(text);
   const properties = worker ? await ports.connectors.workerProperties(worker.arn, worker.revision) : undefined;
   const check = checkConnectorConfig(text, {
@@ -201,10 +209,11 @@ async function loadConfig(ports: Ports, options: RunOptions, live: ConnectorView
     return check;
   }
   const [running, tags] = await Promise.all([ports.connectors.describe(live.arn), ports.connectors.tags(live.arn)]);
+  secrets.push(...configurationValues(running));
   return running && tags ? { ...check, drift: compareWithRunning(check.request, running, tags) } : check;
 }
 
-async function announce(ports: Ports, settings: Settings, decision: Decision, now: number): Promise<void> {
+async function announce(ports: Ports, settings: Settings, decision: Decision, now: number, secrets: readonly ConfigValue[]): Promise<void> {
   const dims = { ConnectorName: settings.connectorName };
   for (const event of decision.events) {
     switch (event.kind) {
@@ -228,7 +237,7 @@ async function announce(ports: Ports, settings: Settings, decision: Decision, no
       // The state is saved; a lost e-mail must not undo a recovery step. The log keeps the text, and a
       // CRITICAL one or an escalation (after which the guard stops acting) fails the run, so that the
       // recovery-errors alarm tells a human another way.
-      ports.telemetry.error('notification failed', { error: describe(err), subject: decision.notice.subject, body });
+      ports.telemetry.error('notification failed', { error: describeError(err, secrets), subject: decision.notice.subject, body });
       if (decision.notice.severity === 'CRITICAL' || decision.events.some((e) => e.kind === 'ESCALATED')) {
         throw err;
       }
@@ -245,8 +254,4 @@ function isRefusal(err: unknown): boolean {
 function retried(err: unknown): boolean {
   const attempts = (err as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
   return typeof attempts === 'number' && attempts > 1;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

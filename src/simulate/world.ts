@@ -24,6 +24,8 @@ export interface WorldOptions {
   readonly seed?: string;
   /** Base of the SDK retry backoff in ms (tests and the simulation use 1). */
   readonly retryBaseDelayMs?: number;
+  /** The handler's Powertools log level (`POWERTOOLS_LOG_LEVEL`); tests that read its log lines use INFO. Default SILENT. */
+  readonly logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
 }
 
 type HandlerResult = { outcome: string; phase?: string; action?: string; reason: string; connectorArn?: string };
@@ -76,7 +78,7 @@ export class GuardWorld {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
     for (const [k, v] of Object.entries(processEnv)) {

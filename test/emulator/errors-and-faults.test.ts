@@ -178,6 +178,56 @@ describe('error shapes, fault injection and robustness', () => {
     kc.destroy();
   });
 
+  test('reject: an armed service error whose message quotes the request body, answered without processing the call', async () => {
+    const { kc, sns } = clients();
+    // GIVEN CreateConnector armed to refuse, quoting the configuration it is sent
+    emulator.faults.reject('kafkaconnect', 'CreateConnector', {
+      status: 400,
+      code: 'BadRequestException',
+      message: (body) => {
+        const config = (JSON.parse(body) as { connectorConfiguration: Record<string, string> }).connectorConfiguration;
+        return `Invalid connector configuration: ${Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+      },
+    });
+    // AND Publish armed twice with a fixed message
+    emulator.faults.reject('sns', 'Publish', { status: 403, code: 'AuthorizationError', message: 'not authorized' }, 2);
+    const input = connectorInput('c1', { connectorConfiguration: { 'database.password': 'hunter2-secret', 'tasks.max': '1' } });
+
+    // WHEN the real clients call
+    const refused = await errorOf(() => kc.send(new CreateConnectorCommand(input)));
+    const published = [await errorOf(() => sns.send(new PublishCommand({ TopicArn: TOPIC, Message: 'm' }))),
+      await errorOf(() => sns.send(new PublishCommand({ TopicArn: TOPIC, Message: 'm' })))];
+
+    // THEN the SDK parses each into the armed exception, with the emulator's request ID
+    const createCall = emulator.requests.of('kafkaconnect', 'CreateConnector')[0];
+    expect(refused).toMatchObject({
+      name: 'BadRequestException',
+      message: 'Invalid connector configuration: database.password=hunter2-secret, tasks.max=1',
+      $metadata: { httpStatusCode: 400, requestId: createCall.requestId },
+    });
+    expect(createCall).toMatchObject({ status: 400, errorCode: 'BadRequestException', injected: 'reject', requestId: expect.stringMatching(/\S/) });
+    expect(published.map((e) => [e.name, e.message, e.$metadata?.httpStatusCode])).toEqual([
+      // the SDK names SNS's AuthorizationError code by its exception class
+      ['AuthorizationErrorException', 'not authorized', 403], ['AuthorizationErrorException', 'not authorized', 403],
+    ]);
+    // AND nothing was processed: no connector, no message; every armed error was used
+    expect(emulator.kafkaconnect.connector('c1')).toBeUndefined();
+    expect(emulator.sns.published).toEqual([]);
+    expect(emulator.faults.pendingErrors()).toBe(0);
+    // AND the next call is processed normally
+    await expect(kc.send(new CreateConnectorCommand(input))).resolves.toMatchObject({ connectorName: 'c1' });
+    kc.destroy();
+    sns.destroy();
+  });
+
+  test('reject: the status must be a 4xx or 5xx and the code must not be empty', () => {
+    expect(() => emulator.faults.reject('sns', 'Publish', { status: 200, code: 'X', message: '' }))
+      .toThrow('Faults.reject: status must be an integer from 400 to 599, got 200');
+    expect(() => emulator.faults.reject('sns', 'Publish', { status: 400, code: '', message: '' })).toThrow('Faults.reject: code must not be empty');
+    expect(() => emulator.faults.reject('sns', 'Publish', { status: 400, code: 'X', message: '' }, 0))
+      .toThrow('Faults: count must be a positive integer, got 0');
+  });
+
   test('request log records service, operation, key params and status', async () => {
     const { kc, ddb } = clients();
     const arn = emulator.kafkaconnect.addConnector(connectorInput('c1'), { running: true });

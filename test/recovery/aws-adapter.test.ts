@@ -195,6 +195,26 @@ describe('MskConnectApi', () => {
       kc.on(CreateConnectorCommand).rejects(new BadRequestException({ message: 'invalid subnet', $metadata }));
       await expect(api.create(request)).rejects.toThrow('invalid subnet');
     });
+
+    test('an error that echoes the request leaves without the configuration\'s values, keeping its class, name and metadata', async () => {
+      // GIVEN CreateConnector refuses the request, quoting the password it was sent
+      const secret = { ...request, connectorConfiguration: { ...request.connectorConfiguration, 'database.password': 'hunter2-secret' } };
+      const refused = new BadRequestException({
+        message: 'Invalid connector configuration: {"database.password":"hunter2-secret","tasks.max":"1"}',
+        $metadata: { httpStatusCode: 400, requestId: 'req-9', attempts: 1 },
+      });
+      kc.on(CreateConnectorCommand).rejects(refused);
+      // WHEN the adapter creates
+      const thrown = await api.create(secret).then(() => undefined, (e: unknown) => e as BadRequestException);
+      // THEN what it throws names the keys, not the values, and is still the SDK's BadRequestException
+      expect(thrown).toBeInstanceOf(BadRequestException);
+      expect(thrown).toMatchObject({
+        name: 'BadRequestException',
+        message: 'Invalid connector configuration: {"database.password":"<value of database.password>","tasks.max":"<value of tasks.max>"}',
+        $metadata: { httpStatusCode: 400, requestId: 'req-9', attempts: 1 },
+      });
+      expect(thrown!.stack).not.toContain('hunter2-secret');
+    });
   });
 
   describe('describe and tags: the running connector, to compare with the stored request', () => {

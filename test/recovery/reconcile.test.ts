@@ -703,3 +703,93 @@ describe('a whole incident', () => {
     ]);
   });
 });
+
+describe('nothing secret leaves: error text without configuration values', () => {
+  const PASSWORD = 'hunter2-secret';
+  const RUNNING_PASSWORD = 'rotated-9f3a7c';
+  const withPassword = (password: string) => createConnectorRequest({
+    name: NAME,
+    roleArn: ROLE,
+    workerConfigurationArn: WORKER_ARN,
+    connectorConfiguration: { 'connector.class': 'io.debezium.connector.mysql.MySqlConnector', 'database.password': password },
+  });
+  /** What the SDK throws when CreateConnector answers 400 with a message that quotes the request. */
+  const echoingBadRequest = (password: string) => Object.assign(
+    new Error(`Invalid connector configuration: database.password=${password} was rejected`),
+    { name: 'BadRequestException', $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'req-create-1', attempts: 1 } },
+  );
+  const everything = () => JSON.stringify({ logs: world.logs, notifications: world.notifications, record: world.item });
+
+  test('a create refused with a message that echoes the stored request: the log line, the CRITICAL notice and the thrown error name the key, keep name and request ID', async () => {
+    // GIVEN the connector was deleted, and AWS refuses the create quoting the password it was sent
+    stored({ phase: 'DELETING', phaseSince: T0 - MIN, connectorArn: 'arn:old', attempts: [T0 - MIN] });
+    world.configText = JSON.stringify(withPassword(PASSWORD));
+    world.failNext.set('connectors.create', echoingBadRequest(PASSWORD));
+
+    // WHEN the run creates
+    const thrown = await run().then(() => undefined, (e: unknown) => e as Error & { $metadata?: unknown; $fault?: unknown });
+
+    // THEN it throws the error with its name and metadata (what retries and refusals are decided on), scrubbed
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown!.name).toBe('BadRequestException');
+    expect(thrown!.$metadata).toEqual({ httpStatusCode: 400, requestId: 'req-create-1', attempts: 1 });
+    expect(thrown!.$fault).toBe('client');
+    expect(thrown!.message).toBe('Invalid connector configuration: database.password=<value of database.password> was rejected');
+    expect(thrown!.stack).not.toContain(PASSWORD);
+    // AND the log line and the CRITICAL notice say what failed, with the request ID, and no value
+    const described = 'BadRequestException: Invalid connector configuration: database.password=<value of database.password> was rejected '
+      + '(HTTP 400, request ID req-create-1)';
+    expect(world.logs.filter((l) => l.level === 'error')).toEqual([
+      { level: 'error', message: 'run failed; the next run continues from the saved record', fields: { error: described, phase: 'CREATING' } },
+    ]);
+    expect(world.notifications.map((n) => n.subject)).toEqual(['[CRITICAL] orders: recovery step failing while re-creating the connector']);
+    expect(world.notifications[0].message).toContain(`A recovery step failed while re-creating the connector: ${described}.`);
+    expect(everything()).not.toContain(PASSWORD);
+    expect(world.record).toMatchObject({ phase: 'CREATING', slowNoticeSent: true });
+  });
+
+  test('a DynamoDB error after the read is scrubbed too: the line that says the lease could not be released', async () => {
+    // GIVEN the create fails, and so does the save that would release the lease, both quoting the password
+    stored({ phase: 'DELETING', phaseSince: T0 - MIN, connectorArn: 'arn:old', attempts: [T0 - MIN] });
+    world.configText = JSON.stringify(withPassword(PASSWORD));
+    const ports = world.ports();
+    const failing: Ports = {
+      ...ports,
+      connectors: {
+        ...ports.connectors,
+        create: async () => {
+          world.failNext.set('store.save', Object.assign(new Error(`item too large: ${PASSWORD}`), { name: 'ValidationException' }));
+          throw echoingBadRequest(PASSWORD);
+        },
+      },
+    };
+
+    // WHEN the run creates
+    await expect(reconcile(failing, options())).rejects.toThrow('database.password=<value of database.password>');
+
+    // THEN both log lines name the error and the key, never the value
+    expect(world.logs.filter((l) => l.level === 'error').map((l) => [l.message, l.fields?.error])).toEqual([
+      ['run failed; the next run continues from the saved record', expect.stringMatching(/^BadRequestException: .*<value of database\.password>/)],
+      ['could not release the lease; it expires by itself', 'ValidationException: item too large: <value of database.password>'],
+    ]);
+    expect(everything()).not.toContain(PASSWORD);
+  });
+
+  test('a value of the running connector (DescribeConnector), not in the stored request, is scrubbed too: the notification-failed line', async () => {
+    // GIVEN a FAILED connector whose running password was rotated since the request was stored (a difference: no delete, a notice)
+    world.connector('FAILED');
+    world.configText = JSON.stringify(withPassword(PASSWORD));
+    world.running = withPassword(RUNNING_PASSWORD);
+    // AND SNS refuses the notice with a message that quotes the running value
+    world.failNext.set('notifier.publish', Object.assign(new Error(`rejected: ${RUNNING_PASSWORD}`), { name: 'InvalidParameterException' }));
+
+    // WHEN the alarm fires
+    await run('ALARM').catch(() => undefined);
+
+    // THEN the delete was refused, and the line that logs the failed notice names the key instead of the value
+    expect(world.count('connectors.delete')).toBe(0);
+    const failure = world.logs.find((l) => l.message === 'notification failed');
+    expect(failure?.fields?.error).toBe('InvalidParameterException: rejected: <value of database.password>');
+    expect(everything()).not.toContain(RUNNING_PASSWORD);
+  });
+});
