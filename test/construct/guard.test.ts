@@ -286,6 +286,14 @@ describe('composite alarm, notifications and triggers', () => {
 });
 
 describe('recovery function', () => {
+  test('only the guard\'s own EventBridge rules may invoke it (invoking it amounts to restart, and re-create, rights on the connector)', () => {
+    const { template } = quickStart({ preventiveRestartSchedule: events.Schedule.cron({ hour: '2', minute: '0' }) });
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as any[];
+    const rules = Object.keys(template.findResources('AWS::Events::Rule'));
+    expect(permissions.map((p) => [p.Properties.Principal, p.Properties.SourceArn['Fn::GetAtt'][0]]).sort())
+      .toEqual(rules.map((rule) => ['events.amazonaws.com', rule]).sort());
+  });
+
   test('a run\'s lease on the record outlasts the function timeout (else a successor could act while a run still does)', () => {
     const { template } = quickStart();
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
