@@ -1,0 +1,178 @@
+import { CRASH_LOOP_SIGNAL, ERRORED_TASKS_SIGNAL, guardAlarmName } from '../../signals/alarm-text';
+import { backoffMs } from '../backoff';
+import type { ConnectorView, Decision, Incident, RecoveryRecord, Settings, Step } from '../model';
+import { startRecreate } from './recreate';
+import { addStep, budgetSpent, escalate, minutes, NO_INCIDENT_FLAGS, none, notice, once, settled, stepStarted, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
+
+export function decideIdle(input: DecisionInput): Decision {
+  const { observation: obs, trigger, settings, now } = input;
+  const record = { ...input.record, attempts: withinWindow(input.record.attempts, settings, now) };
+  const alarming = obs.alarm.state === 'ALARM';
+
+  if (trigger === 'SCHEDULED_RESTART') {
+    return decideScheduledRestart(input, record);
+  }
+  if (!alarming && trigger !== 'MANUAL_RECOVER') {
+    // Healthy: forget the finished incident so that the next one is reported afresh.
+    return none(settled(record), `alarm is ${obs.alarm.state}; nothing to do`);
+  }
+  if (!obs.alarm.actionsEnabled && trigger !== 'MANUAL_RECOVER') {
+    return once(record, 'maintenance', 'maintenance switch on: alarm actions are disabled; not acting',
+      notice(input, 'WARNING', 'alarm in maintenance, not recovering',
+        'The guard\'s alarm is in ALARM, but its actions are disabled (the maintenance switch).',
+        'Nothing: the guard does not act while alarm actions are disabled.',
+        'When maintenance is over, enable the alarm actions again (`aws cloudwatch enable-alarm-actions`); the guard then acts on the next check.'));
+  }
+  const connector = obs.connector;
+  if (!connector) {
+    return escalate(input, record, 'no connector has exactly the guarded name',
+      `No MSK Connect connector named "${settings.connectorName}" exists, and the guard did not delete one.`,
+      'Nothing: the guard only re-creates connectors it deleted itself.',
+      'Create the connector (or correct the guard\'s connector name), then reset the guard with `{"action":"reset"}`.');
+  }
+  if (connector.state === 'PAUSED') {
+    return once(record, 'paused', 'connector is PAUSED by an operator; not acting',
+      notice(input, 'WARNING', 'connector paused, not recovering',
+        'The alarm is in ALARM and the connector is PAUSED.',
+        'Nothing: a paused connector is left to whoever paused it.',
+        'Resume the connector (`aws kafkaconnect resume-connector`) when it should run again.'));
+  }
+  if (TRANSITIONAL.has(connector.state)) {
+    return none(record, `connector is ${connector.state} (another operation in progress); waiting`);
+  }
+  if (connector.state !== 'RUNNING' && connector.state !== 'FAILED') {
+    return escalate(input, record, `connector state ${connector.state} is not one the guard knows how to handle`,
+      `The alarm is in ALARM and MSK Connect reports the connector as ${connector.state}.`,
+      'Nothing: the guard only restarts a RUNNING connector and re-creates a FAILED one.',
+      'Check the connector in the MSK console; when it is RUNNING or FAILED again, reset the guard with `{"action":"reset"}`.');
+  }
+  if (settings.strategy === 'NOTIFY_ONLY') {
+    return once(record, 'notify-only', 'notify-only mode: not acting',
+      notice(input, 'WARNING', 'silent failure suspected (notify-only)',
+        `The alarm is in ALARM; the connector reports ${connector.state}.`,
+        'Nothing: the guard runs in notify-only mode.',
+        `Investigate the connector; to recover it in place run \`aws kafkaconnect restart-connector --connector-arn ${connector.arn}\`.`));
+  }
+  const plan = planStep(settings.strategy, connector);
+  if (plan === undefined) {
+    return escalate(input, record, `connector is ${connector.state} and the restart-only strategy cannot restart it`,
+      `The connector is ${connector.state}. RestartConnector only works on a RUNNING connector.`,
+      'Nothing: the strategy is restart-only, so the guard does not re-create connectors.',
+      settings.cloudFormationManaged
+        ? 'Inspect the worker logs and fix the cause; then replace the connector through the CloudFormation stack that manages it (never by hand: the stack would lose track of it), and reset the guard.'
+        : 'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
+  }
+  if (plan === 'recreate' && trigger === 'MANUAL_RECOVER' && (!alarming || !obs.alarm.actionsEnabled)) {
+    // An operator may ask for a restart at any time; a delete needs what an alarm-driven one needs.
+    const why = alarming ? 'the maintenance switch is on (alarm actions disabled)' : `the alarm is ${obs.alarm.state}`;
+    return none(record, `recover: a recreate needs the alarm in ALARM and the maintenance switch off, and ${why}; nothing done`);
+  }
+  if (record.attempts.length >= settings.budget) {
+    return budgetSpent(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
+      `The alarm is still in ALARM after ${record.attempts.length} recovery attempts within ${minutes(settings.budgetWindowMs)}.`);
+  }
+  // Strimzi's backoff counts the attempts of the current incident (its restart count resets once the
+  // connector runs again); the cooldown separates any two attempts; the budget spans incidents.
+  const last = record.attempts[record.attempts.length - 1];
+  const wait = backoffMs(record.incident?.steps.length ?? 0, settings.cooldownMs);
+  if (last !== undefined && now < last + wait && trigger !== 'MANUAL_RECOVER') {
+    return none(record, `backing off: next attempt allowed at ${new Date(last + wait).toISOString()}`);
+  }
+  // A preventive restart is not an incident: an alarm after it starts a new one, with the full recovery.
+  const incident: Incident = record.incident && record.incident.trigger !== 'SCHEDULED_RESTART'
+    ? record.incident
+    : { startedAt: now, trigger, initialState: connector.state, steps: [] };
+  const fresh = incident !== record.incident ? NO_INCIDENT_FLAGS : {};
+  const withIncident: RecoveryRecord = { ...record, ...fresh, incident, noticeKey: undefined };
+  return plan === 'restart' ? startRestart(input, withIncident, connector) : startRecreate(input, withIncident, connector);
+}
+
+export function decideScheduledRestart(input: DecisionInput, record: RecoveryRecord): Decision {
+  const { observation: obs, settings, now } = input;
+  const connector = obs.connector;
+  const interval = settings.scheduledRestartIntervalMs;
+  if (interval === undefined) {
+    return none(record, 'scheduled restart refused: the guard has no preventive restart schedule');
+  }
+  // EventBridge delivers a firing up to about a minute late (and may deliver it twice): a firing on time
+  // after a late one must still pass, a duplicate must not.
+  const last = record.lastScheduledRestart;
+  if (last !== undefined && now - last < interval - Math.min(60_000, interval / 2)) {
+    return none(record, `scheduled restart refused: the last one started at ${new Date(last).toISOString()}, and the schedule fires at most every ${minutes(interval)}`);
+  }
+  if (!obs.alarm.actionsEnabled) {
+    return none(record, 'scheduled restart skipped: maintenance switch on (alarm actions disabled)');
+  }
+  if (obs.alarm.state === 'ALARM') {
+    return none(record, 'scheduled restart skipped: the alarm is in ALARM, the recovery handles it');
+  }
+  if (input.settings.strategy === 'NOTIFY_ONLY') {
+    return none(record, 'scheduled restart skipped: notify-only mode');
+  }
+  if (!connector || connector.state !== 'RUNNING') {
+    return none(record, `scheduled restart skipped: connector is ${connector ? connector.state : 'missing'}`);
+  }
+  if (record.attempts.length >= settings.budget) {
+    return none(record, `scheduled restart skipped: the recovery budget is used up (${record.attempts.length} attempts within ${minutes(settings.budgetWindowMs)})`);
+  }
+  // A preventive restart is not a failure, and never escalates to a recreate; it is a mutation all the same, so it uses the budget.
+  const incident: Incident = { startedAt: now, trigger: 'SCHEDULED_RESTART', initialState: connector.state, steps: ['restart'] };
+  return {
+    action: { kind: 'RESTART', connectorArn: connector.arn },
+    record: {
+      ...record,
+      ...NO_INCIDENT_FLAGS,
+      phase: 'RESTARTING',
+      phaseSince: now,
+      incident,
+      connectorArn: connector.arn,
+      operationArn: undefined,
+      slowNoticeSent: undefined,
+      attempts: [...record.attempts, now],
+      lastScheduledRestart: now,
+    },
+    reason: 'preventive restart on schedule',
+    events: [{ kind: 'STEP_STARTED', step: 'restart' }],
+  };
+}
+
+export function planStep(strategy: Settings['strategy'], connector: ConnectorView): Step | undefined {
+  if (strategy === 'RECREATE') {
+    return 'recreate';
+  }
+  if (connector.state === 'RUNNING') {
+    return 'restart';
+  }
+  // FAILED: RestartConnector needs RUNNING, so only a recreate can help.
+  return strategy === 'RESTART_THEN_RECREATE' ? 'recreate' : undefined;
+}
+
+export function startRestart(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): Decision {
+  const onlyFailedTasks = failedTasksOnly(input, record, connector);
+  const incident = addStep(record.incident, 'restart');
+  return {
+    action: { kind: 'RESTART', connectorArn: connector.arn, ...(onlyFailedTasks ? { onlyFailedTasks } : {}) },
+    record: { ...stepStarted(input, record, 'RESTARTING', connector, incident), narrowRestart: onlyFailedTasks || undefined },
+    reason: `alarm ${input.observation.alarm.state} with connector ${connector.state}: restarting ${onlyFailedTasks ? 'its failed tasks' : 'in place'}`,
+    events: [{ kind: 'STEP_STARTED', step: 'restart' }],
+  };
+}
+
+/**
+ * Whether the restart should restart only the failed tasks: it is the incident's first restart, the
+ * composite fired on the errored-tasks or crash-loop alarm alone (nothing says the healthy tasks
+ * stalled), and the connector runs Kafka Connect 3.7 or later, where `onlyFailedTasks` leaves the
+ * healthy tasks running. On 2.7.1 a restart restarts the connector.
+ */
+export function failedTasksOnly(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView): boolean {
+  // Only the incident's first restart: the composite's reason is stale on a retry (it changes only with
+  // the composite's state), and a narrow restart that did not help calls for a full one.
+  if (record.incident?.steps.includes('restart')) {
+    return false;
+  }
+  const triggeredBy = input.observation.alarm.triggeredBy ?? [];
+  const version = /^(\d+)\.(\d+)\./.exec(connector.kafkaConnectVersion ?? '');
+  const atLeast37 = version !== null && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 7));
+  const taskAlarms = [ERRORED_TASKS_SIGNAL, CRASH_LOOP_SIGNAL].map((signal) => guardAlarmName(input.settings.connectorName, signal));
+  return atLeast37 && triggeredBy.length > 0 && triggeredBy.every((name) => taskAlarms.includes(name));
+}
