@@ -9,6 +9,9 @@ import type { GuardWorld } from '../../src/simulate/world';
 let world: GuardWorld;
 let clock: FakeClock;
 
+// Each test runs tens of real invocations over HTTP: a few seconds on a loaded 2-core machine, not jest's default 5.
+jest.setTimeout(30_000);
+
 afterEach(async () => {
   await world?.stop();
 });
@@ -569,7 +572,7 @@ describe('limits and switches', () => {
     ]);
     expect(world.notices()[3].message).toMatch(/No further notice until \d{4}-\d\d-\d\dT/);
     expect(world.mutations()).toEqual(['RestartConnector', 'RestartConnector', 'RestartConnector']);
-  }, 30_000);
+  });
 
   test('maintenance switch (alarm actions disabled): nothing happens, one notice', async () => {
     ({ world, clock } = await startWorld());
