@@ -264,6 +264,15 @@ describe('composite alarm, notifications and triggers', () => {
       + '[ack: cdk-debezium-guard:TopicKeyPolicyNotUpdated]');
   });
 
+  test('an imported key in an environment-agnostic stack: the warning shows placeholders, never a token', () => {
+    const stack = newStack({});
+    const key = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { topicEncryptionKey: key }));
+    Annotations.fromStack(stack).hasWarning('/TestStack/OrdersCdcGuard', Match.stringLikeRegexp(
+      '"Condition":\\{"StringEquals":\\{"aws:SourceAccount":"<account>"\\},"ArnLike":\\{"aws:SourceArn":"arn:<partition>:cloudwatch:<region>:<account>:alarm:\\*"\\}\\}'));
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/OrdersCdcGuard', Match.stringLikeRegexp('Token'));
+  });
+
   test('a topic passed in is used instead of creating one', () => {
     const stack = newStack();
     const topic = sns.Topic.fromTopicArn(stack, 'Existing', `arn:aws:sns:${REGION}:${ACCOUNT}:platform-alerts`);
