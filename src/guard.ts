@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { allowAlarmsToUseTopicKey } from './alarm-topic-key';
 import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
 import type { GuardSpec } from './guard-spec';
@@ -211,14 +212,10 @@ export class DebeziumSilentFailureGuard extends Construct {
       enforceSSL: true,
       masterKey: spec.topicEncryptionKey,
     });
-    if (spec.topicEncryptionKey) {
-      // CloudWatch publishes alarm notifications itself, so it must be able to use the key.
-      spec.topicEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }));
+    // CloudWatch publishes alarm notifications itself, so it must be able to use the topic's key.
+    const topicKey = spec.topic ? spec.topic.masterKey : spec.topicEncryptionKey;
+    if (topicKey) {
+      allowAlarmsToUseTopicKey(this, topicKey, spec.topic ? 'topic.masterKey' : 'topicEncryptionKey');
     }
     (spec.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
 
@@ -280,10 +277,11 @@ export class DebeziumSilentFailureGuard extends Construct {
             mayRestart,
             mayRecreate,
             configBucketName: spec.configBucket?.bucketName ?? '',
+            configBucketOwner: spec.configBucket?.env.account ?? '',
             configKey: spec.configKey ?? '',
             configEncryptionKey: spec.configEncryptionKey ?? spec.configBucket?.encryptionKey,
             topicArn: this.topic.topicArn,
-            topicKey: spec.topic ? spec.topic.masterKey : spec.topicEncryptionKey,
+            topicKey,
             stateTableArn: this.stateTable.tableArn,
             alarmArn: this.compositeAlarm.alarmArn,
             logGroupArn: this.recoveryLogGroup.logGroupArn,
@@ -411,6 +409,8 @@ export class DebeziumSilentFailureGuard extends Construct {
       ...(p.configBucket && p.configKey !== undefined && p.serviceExecutionRole ? {
         [ENV.CONFIG_BUCKET]: p.configBucket.bucketName,
         [ENV.CONFIG_KEY]: p.configKey,
+        // The bucket's account (the stack's unless the bucket was imported with another): the read pins it.
+        [ENV.CONFIG_BUCKET_OWNER]: p.configBucket.env.account,
         [ENV.SERVICE_EXECUTION_ROLE_ARN]: p.serviceExecutionRole.roleArn,
       } : {}),
       [ENV.TOPIC_ARN]: this.topic.topicArn,

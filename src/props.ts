@@ -227,12 +227,23 @@ export interface DebeziumGuardOptions {
 
   /**
    * Topic for alarm and recovery notifications.
+   *
+   * When it is encrypted (`masterKey`), the guard lets CloudWatch alarms of the stack's account use
+   * the key, as for `topicEncryptionKey`.
+   *
    * @default - a new topic (SSL enforced, encrypted with `topicEncryptionKey` when given)
    */
   readonly topic?: sns.ITopic;
 
   /**
    * KMS key for the created topic.
+   *
+   * CloudWatch publishes alarm notifications itself: the guard adds to the key policy a statement that
+   * lets `cloudwatch.amazonaws.com` use the key (`kms:Decrypt`, `kms:GenerateDataKey*`) for alarms of
+   * the stack's account and Region only (`aws:SourceAccount`, `aws:SourceArn`). An imported key's policy
+   * cannot be changed: the guard then warns at synth time (`cdk-debezium-guard:TopicKeyPolicyNotUpdated`)
+   * with the statement to add yourself; without it alarm notifications are lost without an error.
+   *
    * @default - the topic is not KMS-encrypted (setting it together with `topic` is a synth error)
    */
   readonly topicEncryptionKey?: kms.IKey;
@@ -297,10 +308,19 @@ export interface DebeziumSilentFailureGuardProps extends DebeziumGuardOptions {
 
   // --- Stored CreateConnector request ---
 
-  /** Bucket holding the connector's CreateConnector request as JSON (read only, before any delete). */
+  /**
+   * Bucket holding the connector's CreateConnector request as JSON (read only, before any delete).
+   *
+   * The guard reads it only while the bucket's account (the stack's, unless the bucket was imported
+   * with another) owns it. Whoever may write the object decides, within the guard's checks, what a
+   * recreate creates: let only the deployment pipeline or the connector's owners write it.
+   */
   readonly configBucket: s3.IBucket;
 
-  /** Key of the CreateConnector request JSON in `configBucket`. */
+  /**
+   * Key of the CreateConnector request JSON in `configBucket`, such as `debezium/orders-cdc.json`:
+   * relative to the bucket, without a leading `/` and not an `s3://` URL.
+   */
   readonly configKey: string;
 
   /**

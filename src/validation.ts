@@ -14,10 +14,13 @@ export const WARNING = {
   OFFSET_MISSING_DATA_NOT_BREACHING: 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching',
   PREVENTIVE_RESTART_DISABLED: 'cdk-debezium-guard:PreventiveRestartDisabled',
   SUB_MINUTE_PERIOD: 'cdk-debezium-guard:SubMinutePeriod',
+  TOPIC_KEY_POLICY_NOT_UPDATED: 'cdk-debezium-guard:TopicKeyPolicyNotUpdated',
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A URL's scheme (`s3://`, `https://`): a configKey that starts with one is a URL, not a key. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 /**
  * Resolves the connector name and checks every prop, collecting all problems and throwing once,
@@ -53,8 +56,14 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
       problems.push(`connectorArn is in account ${arn.account} but the stack deploys to ${stack.account}; deploy the guard in the connector's account`);
     }
   }
-  if (props.configKey !== undefined && !Token.isUnresolved(props.configKey) && (props.configKey.length === 0 || props.configKey.startsWith('/'))) {
-    problems.push(`configKey must be a non-empty S3 object key without a leading '/', got "${props.configKey}"`);
+  if (props.configKey !== undefined && !Token.isUnresolved(props.configKey)) {
+    if (props.configKey.length === 0 || props.configKey.startsWith('/')) {
+      problems.push(`configKey must be a non-empty S3 object key without a leading '/', got "${props.configKey}"`);
+    } else if (URL_SCHEME.test(props.configKey)) {
+      // IAM would grant s3:GetObject on a key named "s3://bucket/key" inside configBucket, which does not exist.
+      problems.push(`configKey must be an S3 object key relative to configBucket, such as "path/to/request.json", not a URL, got "${props.configKey}"; `
+        + 'give the bucket as configBucket and only the part after it as configKey');
+    }
   }
   const strategy = props.recoveryStrategy;
   if (cloudFormationManaged && (strategy === RecoveryStrategy.RESTART_THEN_RECREATE || strategy === RecoveryStrategy.RECREATE)) {
@@ -62,6 +71,8 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
       + 're-created behind CloudFormation\'s back, it would get a new ARN its stack does not know; to replace the connector, change it in its own stack and deploy that');
   }
 
+  // Every Duration prop, before anything converts one: aws-cdk-lib's own conversion errors do not name the prop.
+  const usable = durationProblems(problems, props);
   positive(problems, 'offsetCommitWindow', props.offsetCommitWindow);
   positive(problems, 'offsetFlushInterval', props.offsetFlushInterval);
   if (props.offsetCommitWindow && props.offsetCommitAlarm?.evaluationPeriods !== undefined) {
@@ -69,7 +80,7 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
   }
   const offsetPeriod = props.offsetCommitAlarm?.period ?? Duration.minutes(1);
   const offsetWindow = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
-  if (props.offsetCommitAlarm?.evaluationPeriods === undefined && !offsetWindow.isUnresolved() && !offsetPeriod.isUnresolved()) {
+  if (props.offsetCommitAlarm?.evaluationPeriods === undefined && usable(offsetWindow) && usable(offsetPeriod)) {
     const window = offsetWindow.toSeconds();
     const period = offsetPeriod.toSeconds();
     if (window > 0 && period > 0 && window % period !== 0) {
@@ -78,15 +89,15 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
         : `offsetCommitAlarm.period (${period} s) must divide the default offsetCommitWindow (${window} s); set offsetCommitWindow to a multiple of the period, or choose a period that divides ${window} s`);
     }
   }
-  const resolvable = !offsetWindow.isUnresolved() && !offsetPeriod.isUnresolved();
+  const resolvable = usable(offsetWindow) && usable(offsetPeriod);
   tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm,
-    resolvable ? offsetCommitEvaluationPeriods(props.offsetCommitWindow, props.offsetCommitAlarm) : undefined, 'offsetCommitWindow / period');
-  tuning(problems, 'offsetCommitGapAlarm', props.offsetCommitGapAlarm, DEFAULT_EVALUATION_PERIODS.offsetCommitGap, 'the default');
-  tuning(problems, 'noProductionAlarm', props.noProductionAlarm, DEFAULT_EVALUATION_PERIODS.noProduction, 'the default');
-  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm, DEFAULT_EVALUATION_PERIODS.taskHealth, 'the default');
-  tuning(problems, 'crashLoopAlarm', props.crashLoopAlarm, DEFAULT_EVALUATION_PERIODS.crashLoop, 'the default');
-  tuning(problems, 'connectedAlarm', props.connectedAlarm, DEFAULT_EVALUATION_PERIODS.connected, 'the default');
-  tuning(problems, 'lagAlarm', props.lagAlarm, DEFAULT_EVALUATION_PERIODS.lag, 'the default');
+    resolvable ? offsetCommitEvaluationPeriods(props.offsetCommitWindow, props.offsetCommitAlarm) : undefined, 'offsetCommitWindow / period', usable);
+  tuning(problems, 'offsetCommitGapAlarm', props.offsetCommitGapAlarm, DEFAULT_EVALUATION_PERIODS.offsetCommitGap, 'the default', usable);
+  tuning(problems, 'noProductionAlarm', props.noProductionAlarm, DEFAULT_EVALUATION_PERIODS.noProduction, 'the default', usable);
+  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm, DEFAULT_EVALUATION_PERIODS.taskHealth, 'the default', usable);
+  tuning(problems, 'crashLoopAlarm', props.crashLoopAlarm, DEFAULT_EVALUATION_PERIODS.crashLoop, 'the default', usable);
+  tuning(problems, 'connectedAlarm', props.connectedAlarm, DEFAULT_EVALUATION_PERIODS.connected, 'the default', usable);
+  tuning(problems, 'lagAlarm', props.lagAlarm, DEFAULT_EVALUATION_PERIODS.lag, 'the default', usable);
   if (props.connectedAlarm && !props.connectedMetric) {
     problems.push('connectedAlarm is set but connectedMetric is not; pass connectedMetric or remove connectedAlarm');
   }
@@ -99,9 +110,7 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
   positive(problems, 'recoveryBudgetWindow', props.recoveryBudgetWindow);
   positive(problems, 'recoveryVerificationPeriod', props.recoveryVerificationPeriod);
   positive(problems, 'operationTimeout', props.operationTimeout);
-  if (props.recoveryCooldown && !props.recoveryCooldown.isUnresolved() && props.recoveryCooldown.toSeconds() < 0) {
-    problems.push(`recoveryCooldown must not be negative, got ${props.recoveryCooldown.toSeconds()} s`);
-  }
+  // recoveryCooldown may be zero; a negative Duration cannot be built (aws-cdk-lib's constructor refuses it).
 
   for (const email of props.alertEmails ?? []) {
     if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
@@ -184,11 +193,12 @@ function warn(scope: Construct, props: GuardSpec): void {
  */
 function tuning(
   problems: string[], prop: string, t: AlarmTuning | undefined, defaultEvaluationPeriods: number | undefined, defaultFrom: string,
+  usable: (d: Duration) => boolean,
 ): void {
   if (!t) {
     return;
   }
-  if (t.period && !t.period.isUnresolved()) {
+  if (t.period && usable(t.period)) {
     const s = t.period.toSeconds();
     if (!(s === 10 || s === 30 || (s > 0 && s % 60 === 0))) {
       problems.push(`${prop}.period must be 10 s, 30 s or a multiple of 60 s, got ${s} s`);
@@ -208,8 +218,49 @@ function tuning(
   }
 }
 
+/**
+ * Checks every Duration prop for what the guard's own conversions need: a whole number of seconds
+ * (`lagThreshold`: of milliseconds), not negative. Without it, `toSeconds()` fails inside aws-cdk-lib
+ * ("0.5 must be a whole number of seconds.") without naming the prop. (aws-cdk-lib 2.x refuses a
+ * negative amount when the Duration is built, in the caller's code, before any prop exists.)
+ *
+ * @returns whether a Duration (a prop or a default) can be converted: resolved and not reported here
+ */
+function durationProblems(problems: string[], props: GuardSpec): (d: Duration) => boolean {
+  const rejected = new Set<Duration>();
+  const check = (prop: string, d: Duration | undefined, unit: 'seconds' | 'milliseconds' = 'seconds') => {
+    if (!d || d.isUnresolved()) {
+      return;
+    }
+    const ms = d.toMilliseconds({ integral: false });
+    if (!Number.isInteger(unit === 'seconds' ? ms / 1000 : ms)) {
+      rejected.add(d);
+      problems.push(`${prop} must be a whole number of ${unit}, got ${d}`);
+    } else if (ms < 0) {
+      rejected.add(d);
+      problems.push(`${prop} must not be negative, got ${d}`);
+    }
+  };
+  check('offsetCommitWindow', props.offsetCommitWindow);
+  check('offsetFlushInterval', props.offsetFlushInterval);
+  check('lagThreshold', props.lagThreshold, 'milliseconds');
+  check('recoveryCooldown', props.recoveryCooldown);
+  check('recoveryBudgetWindow', props.recoveryBudgetWindow);
+  check('recoveryVerificationPeriod', props.recoveryVerificationPeriod);
+  check('operationTimeout', props.operationTimeout);
+  for (const prop of TUNING_PROPS) {
+    check(`${prop}.period`, props[prop]?.period);
+  }
+  return (d) => !d.isUnresolved() && !rejected.has(d);
+}
+
+/** The props that take an `AlarmTuning`. */
+const TUNING_PROPS = [
+  'offsetCommitAlarm', 'offsetCommitGapAlarm', 'noProductionAlarm', 'taskHealthAlarm', 'crashLoopAlarm', 'connectedAlarm', 'lagAlarm',
+] as const;
+
 function positive(problems: string[], prop: string, d: Duration | undefined): void {
-  if (d && !d.isUnresolved() && d.toMilliseconds() <= 0) {
+  if (d && !d.isUnresolved() && Number.isFinite(d.toMilliseconds({ integral: false })) && d.toMilliseconds({ integral: false }) <= 0) {
     problems.push(`${prop} must be positive, got ${d.toHumanString()}`);
   }
 }

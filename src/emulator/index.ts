@@ -80,7 +80,7 @@ export class AwsEmulator {
     this.kafkaconnect = new KafkaConnectModel({
       region: this.region, account: this.account, clock: this.clock, faults: this.faults, ids, listPageSize,
     });
-    this.s3 = new S3Model(this.clock);
+    this.s3 = new S3Model(this.clock, this.account);
     this.sns = new SnsModel(this.clock, ids);
     this.cloudwatch = new CloudWatchModel(this.clock, this.region, this.account);
     this.dynamodb = new DynamoDbModel();

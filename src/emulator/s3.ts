@@ -12,13 +12,22 @@ interface StoredObject {
 /** S3 buckets and objects. Only GetObject is served over HTTP, path-style (`forcePathStyle: true`). */
 export class S3Model {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  private readonly owners = new Map<string, string>();
 
-  constructor(private readonly clock: Clock) {}
+  /** @param account the account that owns a bucket created without an owner */
+  constructor(private readonly clock: Clock, private readonly account: string = '123456789012') {}
 
-  public createBucket(bucket: string): void {
+  /** Creates a bucket owned by `owner` (the emulator's account by default); an existing bucket keeps its owner. */
+  public createBucket(bucket: string, owner: string = this.account): void {
     if (!this.buckets.has(bucket)) {
       this.buckets.set(bucket, new Map());
+      this.owners.set(bucket, owner);
     }
+  }
+
+  /** The account that owns the bucket, or undefined when there is no such bucket. */
+  public bucketOwner(bucket: string): string | undefined {
+    return this.owners.get(bucket);
   }
 
   /** Stores an object, creating the bucket if needed. */
@@ -39,6 +48,7 @@ export class S3Model {
   }
 
   public deleteBucket(bucket: string): boolean {
+    this.owners.delete(bucket);
     return this.buckets.delete(bucket);
   }
 
@@ -47,11 +57,18 @@ export class S3Model {
     return this.buckets.get(bucket)?.get(key)?.body.toString('utf8');
   }
 
-  /** @internal */
-  public lookup(bucket: string, key: string): StoredObject {
+  /**
+   * The object, as S3 answers GetObject: NoSuchBucket, then AccessDenied (403) when
+   * `expectedOwner` (the `x-amz-expected-bucket-owner` header) is not the bucket's owner, then NoSuchKey.
+   * @internal
+   */
+  public lookup(bucket: string, key: string, expectedOwner?: string): StoredObject {
     const objects = this.buckets.get(bucket);
     if (!objects) {
       throw new ServiceError(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+    }
+    if (expectedOwner !== undefined && expectedOwner !== this.owners.get(bucket)) {
+      throw new ServiceError(403, 'AccessDenied', 'Access Denied');
     }
     const obj = objects.get(key);
     if (!obj) {
@@ -71,11 +88,13 @@ export class S3Handler implements ServiceHandler {
     const key = segments.slice(1).join('/');
     const malformed = segments.some(s => s === undefined);
     if (req.method === 'GET' && !malformed && bucket && key.length > 0) {
+      const header = req.headers['x-amz-expected-bucket-owner'];
+      const expectedOwner = Array.isArray(header) ? header[0] : header;
       return {
         operation: 'GetObject',
-        params: { bucket, key },
+        params: { bucket, key, ...(expectedOwner !== undefined ? { expectedBucketOwner: expectedOwner } : {}) },
         run: () => {
-          const obj = this.model.lookup(bucket, key);
+          const obj = this.model.lookup(bucket, key, expectedOwner);
           return {
             status: 200,
             headers: {

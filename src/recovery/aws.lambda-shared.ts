@@ -178,14 +178,27 @@ async function undefinedIfGoneOrDenied<T>(call: Promise<T>): Promise<T | undefin
 }
 
 export class S3ConfigSource implements ConfigSource {
-  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly key: string) {}
+  /**
+   * @param expectedBucketOwner the account that must own the bucket: S3 refuses the read (403
+   * AccessDenied) when another account owns a bucket of that name, so a deleted and re-registered
+   * bucket name cannot feed the guard a request
+   */
+  constructor(
+    private readonly client: S3Client, private readonly bucket: string, private readonly key: string,
+    private readonly expectedBucketOwner?: string,
+  ) {}
 
   public async read(): Promise<string | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
+      const out = await this.client.send(new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: this.key,
+        ...(this.expectedBucketOwner ? { ExpectedBucketOwner: this.expectedBucketOwner } : {}),
+      }));
       return await out.Body?.transformToString('utf8');
     } catch (err) {
-      // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey.
+      // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey, and
+      // a bucket another account owns (ExpectedBucketOwner) with 403 AccessDenied too.
       // Either way the request cannot be used, and the notice says both.
       if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.name === 'AccessDenied')) {
         return undefined;

@@ -11,6 +11,8 @@ export interface RecoveryPermissionsProps {
   /** False for restart-only and notify-only: no delete, create, PassRole or config read at all. */
   readonly mayRecreate: boolean;
   readonly configBucketName: string;
+  /** The account that owns the config bucket (`s3:ResourceAccount`). */
+  readonly configBucketOwner: string;
   readonly configKey: string;
   readonly configEncryptionKey?: kms.IKey;
   readonly topicArn: string;
@@ -66,9 +68,11 @@ export function recoveryStatements(scope: Construct, props: RecoveryPermissionsP
   if (props.mayRecreate) {
     statements.push(new iam.PolicyStatement({
       sid: 'ReadStoredCreateConnectorRequest',
-      // The one stored request, nothing else in the bucket.
+      // The one stored request, nothing else in the bucket, and only from a bucket the expected account
+      // owns: a bucket name is global, and a deleted one can be registered again by anyone.
       actions: ['s3:GetObject'],
       resources: [`arn:${Aws.PARTITION}:s3:::${props.configBucketName}/${props.configKey}`],
+      conditions: { StringEquals: { 's3:ResourceAccount': props.configBucketOwner } },
     }));
     if (props.configEncryptionKey) {
       statements.push(new iam.PolicyStatement({
@@ -146,15 +150,22 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
     }),
     new iam.PolicyStatement({
       sid: 'CreateConnectorNetworkAndLogDelivery',
-      // What creating (and deleting) a connector needs from its caller: the VPC actions of AWS's MSK
-      // Connect example policy, and the CloudWatch Logs vended-log delivery actions that delivering
-      // worker logs to a log group requires. None supports resource-level permissions. A create that
-      // fails after the delete would leave the connector deleted, so the guard errs on holding them;
-      // S3 and Firehose log delivery are refused before any delete instead (connector-config.ts).
+      // What creating and deleting a connector needs from its caller. The Service Authorization
+      // Reference (kafkaconnect, "Dependent actions") lists for CreateConnector the ec2:Describe{Vpcs,
+      // Subnets,SecurityGroups}, ec2:CreateNetworkInterface and the CloudWatch Logs delivery actions
+      // (logs:CreateLogDelivery, GetLogDelivery, ListLogDeliveries, PutResourcePolicy,
+      // DescribeResourcePolicies, DescribeLogGroups), and for DeleteConnector logs:DeleteLogDelivery and
+      // logs:ListLogDeliveries; neither lists logs:UpdateLogDelivery, so the guard does not hold it.
+      // ec2:DescribeNetworkInterfaces and ec2:DeleteNetworkInterface are not in that list either, but
+      // AWS's MSK Connect example policy (MSK Developer Guide, "Example of IAM policy for MSK Connect",
+      // statement EC2NetworkAccess) grants them with the others: the two sources disagree, and a create
+      // that fails after the delete would leave the connector deleted, so the guard keeps them.
+      // None supports resource-level permissions. S3 and Firehose log delivery (s3:*BucketPolicy,
+      // firehose:TagDeliveryStream) are refused before any delete instead (connector-config.ts).
       actions: [
         'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
         'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:DeleteLogDelivery',
         'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
       ],
       resources: ['*'],

@@ -53,7 +53,7 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
     };
     const ports: Ports = {
       connectors: new MskConnectApi(clients.kafkaConnect),
-      config: new S3ConfigSource(clients.s3, config.configBucket, config.configKey),
+      config: new S3ConfigSource(clients.s3, config.configBucket, config.configKey, config.configBucketOwner),
       alarm: new CompositeAlarmReader(clients.cloudWatch, config.alarmName),
       notifier: new SnsNotifier(clients.sns, config.topicArn),
       store: new DynamoStateStore(clients.dynamoDb, config.stateTable, config.settings.connectorName),

@@ -9,6 +9,8 @@ export interface HandlerConfig {
   /** Empty for a strategy that never re-creates (RESTART_ONLY, NOTIFY_ONLY), which may be given none. */
   readonly configBucket: string;
   readonly configKey: string;
+  /** The account that must own `configBucket` (S3 `ExpectedBucketOwner`); empty when `configBucket` is. */
+  readonly configBucketOwner: string;
   readonly serviceExecutionRoleArn: string;
   readonly topicArn: string;
   readonly stateTable: string;
@@ -67,6 +69,7 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     },
     configBucket: forRecreate(ENV.CONFIG_BUCKET),
     configKey: forRecreate(ENV.CONFIG_KEY),
+    configBucketOwner: forRecreate(ENV.CONFIG_BUCKET_OWNER),
     serviceExecutionRoleArn: forRecreate(ENV.SERVICE_EXECUTION_ROLE_ARN),
     topicArn: text(ENV.TOPIC_ARN),
     stateTable: text(ENV.STATE_TABLE),

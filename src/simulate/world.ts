@@ -204,6 +204,7 @@ export class GuardWorld {
       [ENV.CONNECTOR_NAME]: this.connectorName,
       [ENV.CONFIG_BUCKET]: this.bucket,
       [ENV.CONFIG_KEY]: this.configKey,
+      [ENV.CONFIG_BUCKET_OWNER]: this.emulator.account,
       [ENV.SERVICE_EXECUTION_ROLE_ARN]: this.roleArn,
       [ENV.TOPIC_ARN]: this.topicArn,
       [ENV.STATE_TABLE]: this.table,

@@ -54,7 +54,9 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
   test('needs no stored request and passes no role: those variables are not set', () => {
     const { template } = fromCfnConnector();
     const absent = Match.absent();
-    hasEnvironment(template, { GUARD_CONFIG_BUCKET: absent, GUARD_CONFIG_KEY: absent, GUARD_SERVICE_EXECUTION_ROLE_ARN: absent });
+    hasEnvironment(template, {
+      GUARD_CONFIG_BUCKET: absent, GUARD_CONFIG_KEY: absent, GUARD_CONFIG_BUCKET_OWNER: absent, GUARD_SERVICE_EXECUTION_ROLE_ARN: absent,
+    });
   });
 
   test('its role can restart but never delete, create, pass a role or read a stored request', () => {

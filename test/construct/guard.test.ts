@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -213,7 +213,20 @@ describe('composite alarm, notifications and triggers', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'dba@example.com' });
   });
 
-  test('a KMS key encrypts the topic, CloudWatch may use it, and the function may publish', () => {
+  /** The key-policy statement CloudWatch alarms of the stack's account and Region need on the topic's key. */
+  const ALARMS_MAY_USE_KEY = {
+    Sid: 'AllowCloudWatchAlarmsToPublish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Resource: '*',
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': ACCOUNT },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:${ACCOUNT}:alarm:*`]] } },
+    },
+  };
+
+  test('a KMS key encrypts the topic, CloudWatch alarms of this account may use it, and the function may publish', () => {
     // GIVEN
     const stack = newStack();
     const key = new kms.Key(stack, 'TopicKey');
@@ -222,9 +235,42 @@ describe('composite alarm, notifications and triggers', () => {
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
-    });
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([ALARMS_MAY_USE_KEY]) } });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('TopicKeyPolicyNotUpdated'));
+  });
+
+  test('an SSE-KMS topic passed in: CloudWatch alarms of this account may use its key', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'AlertsKey');
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { topic: new sns.Topic(stack, 'Alerts', { masterKey: key }) }));
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([ALARMS_MAY_USE_KEY]) } });
+  });
+
+  test.each([
+    { prop: 'topicEncryptionKey', props: (key: kms.IKey) => ({ topicEncryptionKey: key }) },
+    { prop: 'topic.masterKey', props: (key: kms.IKey) => ({ topic: new sns.Topic(key.stack, 'Alerts', { masterKey: key }) }) },
+  ])('an imported key ($prop): a synth warning gives the exact key-policy statement CloudWatch needs', ({ prop, props }) => {
+    // GIVEN a key whose policy the guard cannot change
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    // WHEN
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, props(key)));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/TestStack/OrdersCdcGuard', `${prop} is an imported KMS key, so the guard cannot add to its key policy. `
+      + 'Add this statement to the key policy yourself, or CloudWatch cannot publish the guard\'s alarm notifications to the encrypted topic '
+      + 'and they are lost without an error: {"Action":["kms:Decrypt","kms:GenerateDataKey*"],'
+      + '"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"ArnLike":{"aws:SourceArn":"arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:*"}},'
+      + '"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Resource":"*","Sid":"AllowCloudWatchAlarmsToPublish"} '
+      + '[ack: cdk-debezium-guard:TopicKeyPolicyNotUpdated]');
+  });
+
+  test('an imported key in an environment-agnostic stack: the warning shows placeholders, never a token', () => {
+    const stack = newStack({});
+    const key = kms.Key.fromKeyArn(stack, 'Imported', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { topicEncryptionKey: key }));
+    Annotations.fromStack(stack).hasWarning('/TestStack/OrdersCdcGuard', Match.stringLikeRegexp(
+      '"Condition":\\{"StringEquals":\\{"aws:SourceAccount":"<account>"\\},"ArnLike":\\{"aws:SourceArn":"arn:<partition>:cloudwatch:<region>:<account>:alarm:\\*"\\}\\}'));
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/OrdersCdcGuard', Match.stringLikeRegexp('Token'));
   });
 
   test('a topic passed in is used instead of creating one', () => {
@@ -350,6 +396,7 @@ describe('recovery function', () => {
           GUARD_CONNECTOR_NAME: 'orders-cdc',
           GUARD_CONFIG_BUCKET: 'connector-configs',
           GUARD_CONFIG_KEY: 'debezium/orders-cdc.json',
+          GUARD_CONFIG_BUCKET_OWNER: ACCOUNT,
           GUARD_SERVICE_EXECUTION_ROLE_ARN: ROLE_ARN,
           GUARD_TOPIC_ARN: { Ref: Match.stringLikeRegexp('OrdersCdcGuardTopic') },
           GUARD_STATE_TABLE: { Ref: Match.stringLikeRegexp('OrdersCdcGuardStateTable') },
@@ -451,6 +498,21 @@ describe('IAM least privilege', () => {
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::connector-configs/debezium/orders-cdc.json']] },
+        // Only from a bucket the stack's account owns: a deleted bucket's name can be registered by anyone.
+        Condition: { StringEquals: { 's3:ResourceAccount': ACCOUNT } },
+      },
+      {
+        // Exactly what CreateConnector and DeleteConnector need from their caller (see permissions.ts):
+        // no logs:UpdateLogDelivery, which neither needs.
+        Sid: 'CreateConnectorNetworkAndLogDelivery',
+        Effect: 'Allow',
+        Action: [
+          'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+          'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+          'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+        ],
+        Resource: '*',
       },
       { Sid: 'ReadGuardAlarm', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: { 'Fn::GetAtt': [expect.stringMatching(/CompositeAlarm/), 'Arn'] } },
     ]));
@@ -475,6 +537,25 @@ describe('IAM least privilege', () => {
     expect(s.map((st) => st.Sid)).toEqual([
       'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', ...(restarts ? ['RestartConnector'] : []), 'FollowConnectorOperations',
     ]);
+  });
+
+  test('the stored request is read only from the account that owns the config bucket: policy condition and environment', () => {
+    // GIVEN a bucket imported from another account, and an environment-agnostic stack
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Shared', { bucketName: 'connector-configs', account: '210987654321' });
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { configBucket: bucket }));
+    const agnostic = newStack({});
+    new DebeziumSilentFailureGuard(agnostic, 'OrdersCdcGuard', quickStartProps(agnostic, {}));
+    // THEN the bucket's own account is pinned, a token where the account is one
+    for (const [template, owner] of [[Template.fromStack(stack), '210987654321'], [Template.fromStack(agnostic), { Ref: 'AWS::AccountId' }]] as const) {
+      const [role] = Object.values(template.findResources('AWS::IAM::Role')) as any[];
+      expect(role.Properties.Policies[0].PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+        Sid: 'ReadStoredCreateConnectorRequest', Condition: { StringEquals: { 's3:ResourceAccount': owner } },
+      }));
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ GUARD_CONFIG_BUCKET_OWNER: owner }) },
+      });
+    }
   });
 
   test('an SSE-KMS bucket: decrypt granted on its key', () => {

@@ -38,6 +38,42 @@ describe('rejected props name the prop, the value and the fix', () => {
       props: { configKey: '' },
       message: 'configKey must be a non-empty S3 object key without a leading \'/\', got ""',
     },
+    ...['s3://connector-configs/debezium/orders-cdc.json', 'https://connector-configs.s3.amazonaws.com/debezium/orders-cdc.json'].map((configKey) => ({
+      // IAM would grant s3:GetObject on a key of that name inside configBucket, which does not exist.
+      case: `config key given as a URL (${configKey.split(':')[0]})`,
+      props: { configKey },
+      message: `configKey must be an S3 object key relative to configBucket, such as "path/to/request.json", not a URL, got "${configKey}"; `
+        + 'give the bucket as configBucket and only the part after it as configKey',
+    })),
+    // Durations the guard converts to whole seconds: aws-cdk-lib's own error ("0.5 must be a whole
+    // number of seconds.") named no prop. A negative Duration cannot be built (aws-cdk-lib refuses it).
+    ...([
+      ['offsetCommitWindow', Duration.millis(90_500), 'Duration.millis(90500)'],
+      ['offsetFlushInterval', Duration.millis(100), 'Duration.millis(100)'],
+      ['recoveryCooldown', Duration.millis(1_500), 'Duration.millis(1500)'],
+      ['recoveryBudgetWindow', Duration.seconds(0.5), 'Duration.seconds(0.5)'],
+      ['recoveryVerificationPeriod', Duration.seconds(Infinity), 'Duration.seconds(Infinity)'],
+      ['operationTimeout', Duration.seconds(NaN), 'Duration.seconds(NaN)'],
+    ] as const).map(([prop, value, shown]) => ({
+      case: `${prop} not a whole number of seconds`,
+      props: { [prop]: value },
+      message: `${prop} must be a whole number of seconds, got ${shown}`,
+    })),
+    {
+      case: 'alarm period not a whole number of seconds',
+      props: { taskHealthAlarm: { period: Duration.millis(500) } },
+      message: 'taskHealthAlarm.period must be a whole number of seconds, got Duration.millis(500)',
+    },
+    {
+      case: 'offset-commit period not a whole number of seconds (the window check must not convert it)',
+      props: { offsetCommitAlarm: { period: Duration.millis(59_500) } },
+      message: 'offsetCommitAlarm.period must be a whole number of seconds, got Duration.millis(59500)',
+    },
+    {
+      case: 'lag threshold not a whole number of milliseconds',
+      props: { lagThreshold: Duration.millis(0.5), lagMetric: new cloudwatch.Metric({ namespace: 'Debezium', metricName: 'MilliSecondsBehindSource' }) },
+      message: 'lagThreshold must be a whole number of milliseconds, got Duration.millis(0.5)',
+    },
     {
       case: 'non-positive window',
       props: { offsetCommitWindow: Duration.minutes(0) },
@@ -145,6 +181,12 @@ describe('rejected props name the prop, the value and the fix', () => {
     },
   ])('$case', ({ props, message }) => {
     expect(build(props as Partial<DebeziumSilentFailureGuardProps>)).toThrow(new Error(PREFIX + message));
+  });
+
+  test('a negative Duration is refused by aws-cdk-lib where it is built, before any guard prop holds it', () => {
+    // So the guard cannot see one; a Duration it cannot convert is named above instead.
+    expect(() => Duration.seconds(-1)).toThrow(/Duration amounts cannot be negative/);
+    expect(() => Duration.minutes(5).minus(Duration.minutes(6))).toThrow(/Duration amounts cannot be negative/);
   });
 
   test('ARN from another region or account than the stack', () => {

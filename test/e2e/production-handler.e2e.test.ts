@@ -89,6 +89,8 @@ test('the exported production handler, configured by the environment the constru
     GUARD_CONNECTOR_NAME: 'orders-cdc',
     GUARD_CONFIG_BUCKET: w.bucket,
     GUARD_CONFIG_KEY: w.configKey,
+    // The bucket's account, as the construct pins it: the emulator's buckets belong to the same one.
+    GUARD_CONFIG_BUCKET_OWNER: w.emulator.account,
     GUARD_SERVICE_EXECUTION_ROLE_ARN: w.roleArn,
     GUARD_STRATEGY: 'RESTART_THEN_RECREATE',
   });

@@ -226,6 +226,18 @@ describe('nothing is deleted when the recreate is not provably safe', () => {
       subject: STALE,
     },
     {
+      // The bucket name was released and registered again by someone else, who placed a request there.
+      case: 'the config bucket now belongs to another account (ExpectedBucketOwner)',
+      setup: (w: GuardWorld) => {
+        const request = JSON.stringify(w.createRequest());
+        w.emulator.s3.deleteBucket(w.bucket);
+        w.emulator.s3.createBucket(w.bucket, '999999999999');
+        w.storeRequest(request);
+      },
+      text: 'could not be read from S3',
+      subject: UNUSABLE,
+    },
+    {
       case: 'stored request with a field the guard does not compare',
       setup: (w: GuardWorld) => w.storeRequest(JSON.stringify({ ...w.createRequest(), someNewApiField: { enabled: true } })),
       text: '"someNewApiField" is not a field the guard compares with the running connector',

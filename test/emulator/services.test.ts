@@ -3,6 +3,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { credentials, errorOf, REGION } from './helpers';
 import { AwsEmulator, FakeClock } from '../../src/emulator';
+import { S3ConfigSource } from '../../src/recovery/aws.lambda-shared';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:debezium-guard';
 
@@ -38,6 +39,24 @@ describe('S3, SNS and CloudWatch', () => {
     expect(out.ETag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(out.LastModified).toEqual(new Date(clock.now()));
     expect(emulator.requests.of('s3', 'GetObject')[0].params).toEqual({ bucket: 'guard-config', key });
+  });
+
+  test('S3 honours ExpectedBucketOwner: the owner reads, any other account gets 403 AccessDenied, as S3 answers', async () => {
+    emulator.s3.createBucket('owned', '210987654321');
+    emulator.s3.putObject('owned', 'k', 'v');
+    expect(emulator.s3.bucketOwner('owned')).toBe('210987654321');
+    const out = await s3.send(new GetObjectCommand({ Bucket: 'owned', Key: 'k', ExpectedBucketOwner: '210987654321' }));
+    expect(await out.Body?.transformToString()).toBe('v');
+    const denied = await errorOf(() => s3.send(new GetObjectCommand({ Bucket: 'owned', Key: 'k', ExpectedBucketOwner: emulator.account })));
+    expect(denied.name).toBe('AccessDenied');
+    expect(denied.$metadata?.httpStatusCode).toBe(403);
+    expect(emulator.requests.of('s3', 'GetObject')[1].params).toEqual({ bucket: 'owned', key: 'k', expectedBucketOwner: emulator.account });
+    // The recovery function's reader: a bucket of another owner reads as no usable request.
+    await expect(new S3ConfigSource(s3, 'owned', 'k', emulator.account).read()).resolves.toBeUndefined();
+    await expect(new S3ConfigSource(s3, 'owned', 'k', '210987654321').read()).resolves.toBe('v');
+    // A bucket created without an owner belongs to the emulator's account.
+    emulator.s3.putObject('mine', 'k', 'v');
+    expect(emulator.s3.bucketOwner('mine')).toBe(emulator.account);
   });
 
   test('S3 NoSuchKey after deleteObject, NoSuchBucket for unknown buckets', async () => {

@@ -90,6 +90,22 @@ describe('one-click template (cloudformation/debezium-guard.template.json)', () 
     expect(template.Conditions.KafkaConnect271).toEqual({ 'Fn::Equals': [{ Ref: 'KafkaConnectVersion' }, '2.7.1'] });
   });
 
+  test('the stored request is read only from a bucket of the deploying account, with what a create and delete need', () => {
+    const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function')!;
+    expect(fn.Properties.Environment.Variables.GUARD_CONFIG_BUCKET_OWNER).toEqual({ Ref: 'AWS::AccountId' });
+    const role = resources.find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.Policies)!;
+    const statements = (role.Properties.Policies[0].PolicyDocument.Statement as any[])
+      .map((st) => (st['Fn::If'] ? st['Fn::If'][1] : st));
+    expect(statements.find((st) => st.Sid === 'ReadStoredCreateConnectorRequest').Condition)
+      .toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    expect(statements.find((st) => st.Sid === 'CreateConnectorNetworkAndLogDelivery').Action).toEqual([
+      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+      'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+    ]);
+  });
+
   test('the RecoveryStrategy parameter reaches the function and the alarm description', () => {
     expect(template.Parameters.RecoveryStrategy).toMatchObject({
       AllowedValues: ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREATE', 'NOTIFY_ONLY'], Default: 'RESTART_THEN_RECREATE',

@@ -307,6 +307,13 @@ describe('S3ConfigSource', () => {
     expect(body.transformToString).toHaveBeenCalledWith('utf8');
   });
 
+  test('pins the bucket owner when given one: ExpectedBucketOwner on the read', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => '{}' } as never });
+    const pinned = new S3ConfigSource(new S3Client({ region: 'eu-west-1' }), 'config-bucket', 'connectors/orders.json', '111122223333');
+    await expect(pinned.read()).resolves.toBe('{}');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'config-bucket', Key: 'connectors/orders.json', ExpectedBucketOwner: '111122223333' });
+  });
+
   test('NoSuchKey -> undefined', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata }));
     await expect(source.read()).resolves.toBeUndefined();

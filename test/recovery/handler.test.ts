@@ -34,6 +34,7 @@ const GUARD_ENV: Record<string, string> = {
   [ENV.CONNECTOR_NAME]: NAME,
   [ENV.CONFIG_BUCKET]: 'config-bucket',
   [ENV.CONFIG_KEY]: 'connectors/orders.json',
+  [ENV.CONFIG_BUCKET_OWNER]: '111122223333',
   [ENV.SERVICE_EXECUTION_ROLE_ARN]: ROLE,
   [ENV.TOPIC_ARN]: TOPIC,
   [ENV.STATE_TABLE]: 'guard-state',
@@ -245,7 +246,7 @@ describe('configuration from the environment', () => {
       + 'GUARD_STRATEGY is not set; GUARD_BUDGET is not set; GUARD_BUDGET must be a positive integer, got undefined; '
       + 'GUARD_CONNECTOR_NAME is not set; GUARD_COOLDOWN_SECONDS is not set; GUARD_BUDGET_WINDOW_SECONDS is not set; '
       + 'GUARD_VERIFY_SECONDS is not set; GUARD_OPERATION_TIMEOUT_SECONDS is not set; GUARD_CONFIG_BUCKET is not set; '
-      + 'GUARD_CONFIG_KEY is not set; GUARD_SERVICE_EXECUTION_ROLE_ARN is not set; GUARD_TOPIC_ARN is not set; '
+      + 'GUARD_CONFIG_KEY is not set; GUARD_CONFIG_BUCKET_OWNER is not set; GUARD_SERVICE_EXECUTION_ROLE_ARN is not set; GUARD_TOPIC_ARN is not set; '
       + 'GUARD_STATE_TABLE is not set; GUARD_ALARM_NAME is not set',
     ));
     expectNoAwsCall();
@@ -429,7 +430,7 @@ function runningAsRequested(overrides: Record<string, unknown> = {}, tags: Recor
 
 describe('a CloudFormation-managed connector\'s guard (fromCfnConnector: restart-only, no stored request, no role)', () => {
   test('restarts in place with only the variables such a guard is given; a FAILED connector is escalated, never re-created', async () => {
-    for (const name of [ENV.CONFIG_BUCKET, ENV.CONFIG_KEY, ENV.SERVICE_EXECUTION_ROLE_ARN]) {
+    for (const name of [ENV.CONFIG_BUCKET, ENV.CONFIG_KEY, ENV.CONFIG_BUCKET_OWNER, ENV.SERVICE_EXECUTION_ROLE_ARN]) {
       delete process.env[name];
     }
     process.env[ENV.STRATEGY] = 'RESTART_ONLY';
@@ -460,7 +461,7 @@ describe('a recreate through the real adapter', () => {
     const handle = createHandler({ clock });
 
     await expect(handle(ALARM_EVENT, context('req-1'))).resolves.toMatchObject({ outcome: 'ACTED', action: 'DELETE', phase: 'DELETING' });
-    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'config-bucket', Key: 'connectors/orders.json' });
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'config-bucket', Key: 'connectors/orders.json', ExpectedBucketOwner: '111122223333' });
     expect(kc).toHaveReceivedCommandWith(DescribeWorkerConfigurationCommand, { workerConfigurationArn: WORKER_ARN });
     expect(kc).toHaveReceivedCommandWith(DescribeConnectorCommand, { connectorArn: ARN });
     expect(kc).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: ARN });

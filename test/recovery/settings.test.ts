@@ -8,6 +8,7 @@ const FULL_ENV: Record<string, string> = {
   [ENV.CONNECTOR_NAME]: 'orders-cdc',
   [ENV.CONFIG_BUCKET]: 'guard-config-bucket',
   [ENV.CONFIG_KEY]: 'connectors/orders-cdc.json',
+  [ENV.CONFIG_BUCKET_OWNER]: '123456789012',
   [ENV.SERVICE_EXECUTION_ROLE_ARN]: ROLE,
   [ENV.TOPIC_ARN]: 'arn:aws:sns:eu-west-1:123456789012:guard',
   [ENV.STATE_TABLE]: 'guard-state',
@@ -44,6 +45,7 @@ describe('readHandlerConfig', () => {
       },
       configBucket: 'guard-config-bucket',
       configKey: 'connectors/orders-cdc.json',
+      configBucketOwner: '123456789012',
       serviceExecutionRoleArn: ROLE,
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:guard',
       stateTable: 'guard-state',
@@ -53,15 +55,23 @@ describe('readHandlerConfig', () => {
 
   test.each(['RESTART_ONLY', 'NOTIFY_ONLY'])('%s (a CloudFormation-managed connector\'s guard): no stored request or role needed', (strategy) => {
     const env = envWith({
-      [ENV.STRATEGY]: strategy, [ENV.CONFIG_BUCKET]: undefined, [ENV.CONFIG_KEY]: undefined, [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined,
+      [ENV.STRATEGY]: strategy,
+      [ENV.CONFIG_BUCKET]: undefined,
+      [ENV.CONFIG_KEY]: undefined,
+      [ENV.CONFIG_BUCKET_OWNER]: undefined,
+      [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined,
     });
-    expect(readHandlerConfig(env)).toMatchObject({ configBucket: '', configKey: '', serviceExecutionRoleArn: '' });
+    expect(readHandlerConfig(env)).toMatchObject({
+      configBucket: '', configKey: '', configBucketOwner: '', serviceExecutionRoleArn: '',
+    });
   });
 
   test('a strategy that re-creates needs the stored request and the role', () => {
-    const env = envWith({ [ENV.CONFIG_BUCKET]: undefined, [ENV.CONFIG_KEY]: undefined, [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined });
+    const env = envWith({
+      [ENV.CONFIG_BUCKET]: undefined, [ENV.CONFIG_KEY]: undefined, [ENV.CONFIG_BUCKET_OWNER]: undefined, [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined,
+    });
     expect(() => readHandlerConfig(env)).toThrow(new Error('recovery function misconfigured: GUARD_CONFIG_BUCKET is not set; '
-      + 'GUARD_CONFIG_KEY is not set; GUARD_SERVICE_EXECUTION_ROLE_ARN is not set'));
+      + 'GUARD_CONFIG_KEY is not set; GUARD_CONFIG_BUCKET_OWNER is not set; GUARD_SERVICE_EXECUTION_ROLE_ARN is not set'));
   });
 
   test.each([
@@ -109,6 +119,11 @@ describe('readHandlerConfig', () => {
     { case: 'connector name empty', overrides: { [ENV.CONNECTOR_NAME]: '' }, message: 'recovery function misconfigured: GUARD_CONNECTOR_NAME is not set' },
     { case: 'config bucket missing', overrides: { [ENV.CONFIG_BUCKET]: undefined }, message: 'recovery function misconfigured: GUARD_CONFIG_BUCKET is not set' },
     { case: 'config key missing', overrides: { [ENV.CONFIG_KEY]: undefined }, message: 'recovery function misconfigured: GUARD_CONFIG_KEY is not set' },
+    {
+      case: 'config bucket owner missing',
+      overrides: { [ENV.CONFIG_BUCKET_OWNER]: undefined },
+      message: 'recovery function misconfigured: GUARD_CONFIG_BUCKET_OWNER is not set',
+    },
     {
       case: 'role missing',
       overrides: { [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined },
@@ -199,6 +214,7 @@ describe('readHandlerConfig', () => {
       + 'GUARD_OPERATION_TIMEOUT_SECONDS is not set; '
       + 'GUARD_CONFIG_BUCKET is not set; '
       + 'GUARD_CONFIG_KEY is not set; '
+      + 'GUARD_CONFIG_BUCKET_OWNER is not set; '
       + 'GUARD_SERVICE_EXECUTION_ROLE_ARN is not set; '
       + 'GUARD_TOPIC_ARN is not set; '
       + 'GUARD_STATE_TABLE is not set; '
