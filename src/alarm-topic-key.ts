@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
-import { WARNING } from './validation';
+import { DebeziumGuardWarnings } from './warnings';
 
 /**
  * Lets CloudWatch alarms of the stack's account and Region use the KMS key of the guard's topic:
@@ -28,7 +28,7 @@ export function allowAlarmsToUseTopicKey(scope: Construct, key: kms.IKey, prop: 
   const partition = (region ? RegionInfo.get(region).partition : undefined) ?? '<partition>';
   const account = Token.isUnresolved(stack.account) ? '<account>' : stack.account;
   const wanted = alarmKeyStatement(partition, region ?? '<region>', account);
-  Annotations.of(scope).addWarningV2(WARNING.TOPIC_KEY_POLICY_NOT_UPDATED,
+  Annotations.of(scope).addWarningV2(DebeziumGuardWarnings.TOPIC_KEY_POLICY_NOT_UPDATED,
     `${prop} is an imported KMS key, so the guard cannot add to its key policy. Add this statement to the key policy yourself, `
     + 'or CloudWatch cannot publish the guard\'s alarm notifications to the encrypted topic and they are lost without an error: '
     + JSON.stringify(stack.resolve(wanted.toStatementJson())));

@@ -1,3 +1,4 @@
 export * from './guard';
 export * from './props';
 export * from './kafka-connect-version';
+export * from './warnings';

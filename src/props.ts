@@ -21,7 +21,7 @@ export enum RecoveryStrategy {
   RESTART_THEN_RECREATE = 'RESTART_THEN_RECREATE',
   /** Restart in place only; never delete. A FAILED connector (which cannot be restarted) is escalated. */
   RESTART_ONLY = 'RESTART_ONLY',
-  /** Delete and re-create from the stored request (the seed demo's behaviour), with the same safety checks. */
+  /** Delete the connector and create it again from the stored request at once, without trying a restart first; the same safety checks apply. */
   RECREATE = 'RECREATE',
   /** Detect and notify only; never act. Use it for a first rollout. */
   NOTIFY_ONLY = 'NOTIFY_ONLY',

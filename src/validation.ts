@@ -5,17 +5,8 @@ import { parseConnectorArn } from './connector-arn';
 import type { GuardSpec } from './guard-spec';
 import { AlarmTuning, RecoveryStrategy } from './props';
 import { DEFAULT_EVALUATION_PERIODS, DEFAULT_OFFSET_COMMIT_WINDOW, offsetCommitEvaluationPeriods } from './signals/alarm-options';
+import { DebeziumGuardWarnings } from './warnings';
 
-/** Warning IDs (stable: consumers acknowledge them by ID). */
-export const WARNING = {
-  SHORT_OFFSET_WINDOW: 'cdk-debezium-guard:ShortOffsetCommitWindow',
-  NOTIFY_ONLY: 'cdk-debezium-guard:NotifyOnly',
-  OFFSET_RESET_ALLOWED: 'cdk-debezium-guard:OffsetResetAllowed',
-  OFFSET_MISSING_DATA_NOT_BREACHING: 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching',
-  PREVENTIVE_RESTART_DISABLED: 'cdk-debezium-guard:PreventiveRestartDisabled',
-  SUB_MINUTE_PERIOD: 'cdk-debezium-guard:SubMinutePeriod',
-  TOPIC_KEY_POLICY_NOT_UPDATED: 'cdk-debezium-guard:TopicKeyPolicyNotUpdated',
-} as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -156,19 +147,19 @@ function warn(scope: Construct, props: GuardSpec): void {
     const minimum = Math.max(180, 3 * flush.toSeconds());
     if (effective < minimum) {
       const how = datapoints < evaluationPeriods ? ` (offsetCommitAlarm.datapointsToAlarm ${datapoints} of ${evaluationPeriods} periods of ${period.toSeconds()} s)` : '';
-      annotations.addWarningV2(WARNING.SHORT_OFFSET_WINDOW,
+      annotations.addWarningV2(DebeziumGuardWarnings.SHORT_OFFSET_COMMIT_WINDOW,
         `offsetCommitWindow is ${effective} s${how}: Kafka Connect commits offsets every offset.flush.interval.ms (offsetFlushInterval, ${flush.toSeconds()} s${props.offsetFlushInterval ? '' : ' by default'}), so a window under ${minimum} s (3 minutes, or 3 flush intervals if longer) alarms on healthy connectors between two commits`);
     }
   }
   if (props.recoveryStrategy === RecoveryStrategy.NOTIFY_ONLY) {
-    annotations.addWarningV2(WARNING.NOTIFY_ONLY, 'recoveryStrategy is NOTIFY_ONLY: the guard notifies but never restarts or re-creates the connector');
+    annotations.addWarningV2(DebeziumGuardWarnings.NOTIFY_ONLY, 'recoveryStrategy is NOTIFY_ONLY: the guard notifies but never restarts or re-creates the connector');
   }
   if (props.allowOffsetReset) {
-    annotations.addWarningV2(WARNING.OFFSET_RESET_ALLOWED,
+    annotations.addWarningV2(DebeziumGuardWarnings.OFFSET_RESET_ALLOWED,
       'allowOffsetReset is true: a recreate may start from no committed offsets (Debezium re-snapshots, or with snapshot.mode=never skips changes)');
   }
   if (props.offsetCommitAlarm?.treatMissingData && props.offsetCommitAlarm.treatMissingData !== cloudwatch.TreatMissingData.BREACHING) {
-    annotations.addWarningV2(WARNING.OFFSET_MISSING_DATA_NOT_BREACHING,
+    annotations.addWarningV2(DebeziumGuardWarnings.OFFSET_COMMIT_MISSING_DATA_NOT_BREACHING,
       `offsetCommitAlarm.treatMissingData is ${props.offsetCommitAlarm.treatMissingData}: a connector that stopped logging commits produces no data, so the alarm may never fire`);
   }
   for (const [prop, t] of [
@@ -176,12 +167,12 @@ function warn(scope: Construct, props: GuardSpec): void {
     ['noProductionAlarm', props.noProductionAlarm], ['taskHealthAlarm', props.taskHealthAlarm], ['crashLoopAlarm', props.crashLoopAlarm],
   ] as const) {
     if (t?.period && !t.period.isUnresolved() && t.period.toSeconds() < 60) {
-      annotations.addWarningV2(WARNING.SUB_MINUTE_PERIOD,
+      annotations.addWarningV2(DebeziumGuardWarnings.SUB_MINUTE_PERIOD,
         `${prop}.period is ${t.period.toSeconds()} s: metric filter and AWS/KafkaConnect metrics have 1-minute resolution, so most shorter periods read as missing data`);
     }
   }
   if (props.preventiveRestartSchedule && !props.preventiveRestartEnabled) {
-    annotations.addWarningV2(WARNING.PREVENTIVE_RESTART_DISABLED,
+    annotations.addWarningV2(DebeziumGuardWarnings.PREVENTIVE_RESTART_DISABLED,
       'preventiveRestartSchedule is set but preventiveRestartEnabled is not: the rule is created disabled');
   }
 }

@@ -1,11 +1,13 @@
-import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { App, Annotations as CdkAnnotations, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACCOUNT, newStack, ORDERS_ARN, quickStartProps, REGION } from './fixtures';
-import { DebeziumSilentFailureGuard, DebeziumSilentFailureGuardProps, RecoveryStrategy } from '../../src';
+import { DebeziumGuardWarnings, DebeziumSilentFailureGuard, DebeziumSilentFailureGuardProps, RecoveryStrategy } from '../../src';
 
 type Env = { account?: string; region?: string };
 
@@ -405,5 +407,23 @@ describe('warnings for risky but legal choices', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(text);
     expect(found[0]).toContain(`[ack: ${id}]`);
+  });
+
+  test('the IDs are public, and acknowledging one by its exported name silences it', () => {
+    expect(DebeziumGuardWarnings.NOTIFY_ONLY).toBe('cdk-debezium-guard:NotifyOnly');
+    expect(Object.values(DebeziumGuardWarnings).sort()).toEqual([
+      'cdk-debezium-guard:NotifyOnly', 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching', 'cdk-debezium-guard:OffsetResetAllowed',
+      'cdk-debezium-guard:PreventiveRestartDisabled', 'cdk-debezium-guard:ShortOffsetCommitWindow', 'cdk-debezium-guard:SubMinutePeriod',
+      'cdk-debezium-guard:TopicKeyPolicyNotUpdated',
+    ]);
+    // each is documented in the README's table of synth warnings
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    for (const id of Object.values(DebeziumGuardWarnings)) {
+      expect(readme).toContain(`| \`${id}\` |`);
+    }
+    const stack = newStack();
+    const guard = new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, { recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY }));
+    CdkAnnotations.of(guard).acknowledgeWarning(DebeziumGuardWarnings.NOTIFY_ONLY, 'first rollout');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 });
