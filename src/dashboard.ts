@@ -1,5 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { RECOVERY_METRIC, RECOVERY_METRICS_NAMESPACE } from './recovery/constants';
+import { RECOVERY_METRIC, RECOVERY_METRICS_NAMESPACE, RECOVERY_SERVICE_NAME } from './recovery/constants';
 
 export interface GuardWidgetsProps {
   readonly connectorName: string;
@@ -15,7 +15,7 @@ export interface GuardWidgetsProps {
 }
 
 /** Powertools adds a `service` dimension to every metric it emits. */
-const SERVICE_DIMENSION = { service: 'debezium-guard' };
+const SERVICE_DIMENSION = { service: RECOVERY_SERVICE_NAME };
 
 /** Widgets of one guard: alarm states, the signals, and what the recovery function did. */
 export function guardWidgets(props: GuardWidgetsProps): cloudwatch.IWidget[] {

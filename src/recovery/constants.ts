@@ -22,7 +22,6 @@ export const ENV = {
   VERIFY_SECONDS: 'GUARD_VERIFY_SECONDS',
   OPERATION_TIMEOUT_SECONDS: 'GUARD_OPERATION_TIMEOUT_SECONDS',
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
-  SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   /** `'true'` for a guard of a CloudFormation-managed connector (`fromCfnConnector`); not set otherwise. */
   CLOUDFORMATION_MANAGED: 'GUARD_CLOUDFORMATION_MANAGED',
   /**
@@ -35,6 +34,9 @@ export const ENV = {
 /** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */
 export const RECOVERY_METRICS_NAMESPACE = 'DebeziumGuard';
 
+/** The recovery function's Powertools service name: in every log line, and the `service` dimension of its metrics. */
+export const RECOVERY_SERVICE_NAME = 'debezium-guard';
+
 /** Metric names the recovery function emits, dimensioned by `ConnectorName`. */
 export const RECOVERY_METRIC = {
   /** A recovery step was started (restart or recreate), dimension `Step`. */
@@ -46,9 +48,6 @@ export const RECOVERY_METRIC = {
   /** The guard stopped acting and asked a human. */
   ESCALATED: 'Escalated',
 } as const;
-
-/** Namespace of the offset-commit metric created by the metric filter. */
-export const OFFSET_COMMIT_NAMESPACE = 'DebeziumGuard/OffsetCommits';
 
 /** The `trigger` field of the inputs the construct's rules send to the function. */
 export const TRIGGER_INPUT = {

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE } from './constants';
+import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE, RECOVERY_SERVICE_NAME } from './constants';
 import type { Clock, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 import { ACCEPTED_EVENTS, eventShape, readHandlerConfig, triggerOf } from './settings';
@@ -25,7 +25,7 @@ export interface HandlerOverrides {
 export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
-  const logger = new Logger({ serviceName: 'debezium-guard' });
+  const logger = new Logger({ serviceName: RECOVERY_SERVICE_NAME });
   let clients = overrides.clients;
   let runs = 0;
   return async (event, context) => {
@@ -38,7 +38,7 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
     }
     const config = readHandlerConfig(env);
     clients ??= createClients(env);
-    const metrics = new Metrics({ namespace: RECOVERY_METRICS_NAMESPACE, serviceName: 'debezium-guard' });
+    const metrics = new Metrics({ namespace: RECOVERY_METRICS_NAMESPACE, serviceName: RECOVERY_SERVICE_NAME });
     logger.appendKeys({ connectorName: config.settings.connectorName });
     const telemetry: Telemetry = {
       info: (message, fields) => logger.info(message, { ...fields }),

@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import type { AlarmTuning } from '../props';
 import { DEFAULT_EVALUATION_PERIODS, offsetCommitEvaluationPeriods, resolveTuning } from './alarm-options';
 import { guardAlarmName } from './alarm-text';
-import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
+
+/** Namespace of the offset-commit metric created by the metric filter. */
+export const OFFSET_COMMIT_NAMESPACE = 'DebeziumGuard/OffsetCommits';
 
 export interface OffsetCommitSignalProps {
   readonly connectorName: string;

@@ -52,6 +52,8 @@ const QUIET_ENV: Record<string, string> = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'eu-west-1',
+  // test/setup.ts sets it for every test; this file clears AWS_* between tests, so it sets it again.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 const REQUEST = createConnectorRequest({ name: NAME, roleArn: ROLE, workerConfigurationArn: WORKER_ARN });
