@@ -87,9 +87,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/.bench/', '/.jsii.tabl.json'],
 });
 
-// The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs.
+// The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs:
+// of lib/recovery/ the package keeps only the two modules the construct imports (a test holds the list).
 // rosetta/ stays in the package: Construct Hub reads its fixtures to translate the README.
-['/.ci/', '/tools/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*'].forEach((p) => project.addPackageIgnore(p));
+['/.ci/', '/tools/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*',
+  '/lib/recovery/*', '!/lib/recovery/constants.*', '!/lib/recovery/permissions.*'].forEach((p) => project.addPackageIgnore(p));
 
 project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
 project.eslint?.allowDevDeps('src/**/*.lambda.ts');
