@@ -52,7 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   // With a top-level tsconfig.dev.json, typescript-eslint's project service would pick the jsii
   // tsconfig.json (src only) for test files, so lint uses the dev tsconfig explicitly instead.
-  eslintOptions: { dirs: ['src'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+  // tools/ holds what serves the repository and not the package (emulator, simulation, one-click
+  // generator, bench): linted like the tests, never compiled by jsii, never packed.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'tools'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -85,9 +87,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/.bench/', '/.jsii.tabl.json'],
 });
 
-// The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs.
+// The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs:
+// of lib/recovery/ the package keeps only the two modules the construct imports (a test holds the list).
 // rosetta/ stays in the package: Construct Hub reads its fixtures to translate the README.
-['/.ci/', '/bench/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*'].forEach((p) => project.addPackageIgnore(p));
+['/.ci/', '/tools/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*',
+  '/lib/recovery/*', '!/lib/recovery/constants.*', '!/lib/recovery/permissions.*'].forEach((p) => project.addPackageIgnore(p));
 
 project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
 project.eslint?.allowDevDeps('src/**/*.lambda.ts');
@@ -119,7 +123,7 @@ const simulate = project.addTask('simulate', {
   env: { NODE_NO_WARNINGS: '1' },
 });
 simulate.spawn(project.bundler.bundleTask);
-simulate.exec(`ts-node --project ${devTsconfig} src/simulate/cli.ts`, { receiveArgs: true });
+simulate.exec(`ts-node --project ${devTsconfig} tools/simulate/cli.ts`, { receiveArgs: true });
 
 // The README and API examples must compile (and so render in Python, Java, C# and Go on Construct Hub).
 project.postCompileTask.exec('jsii-rosetta extract --compile --fail');
@@ -127,7 +131,7 @@ project.postCompileTask.exec('jsii-rosetta extract --compile --fail');
 // The one-click CloudFormation template, generated from the library (a test checks it is current).
 project.addTask('one-click', {
   description: 'Regenerate cloudformation/debezium-guard.template.json',
-  exec: `ts-node --project ${devTsconfig} src/one-click/generate.ts`,
+  exec: `ts-node --project ${devTsconfig} tools/one-click/generate.ts`,
 });
 
 // Figures for docs/BENCHMARKS.md (never a timed unit test).
@@ -136,7 +140,7 @@ const bench = project.addTask('bench', {
   env: { NODE_NO_WARNINGS: '1' },
 });
 bench.spawn(project.bundler.bundleTask);
-bench.exec(`ts-node --project ${devTsconfig} bench/run.ts`);
+bench.exec(`ts-node --project ${devTsconfig} tools/bench/run.ts`);
 
 // jest (ts-jest, isolated modules) does not type-check: the test task does, examples included,
 // which import the package by name as a consumer would.

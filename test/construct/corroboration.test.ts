@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { newStack, quickStartProps } from './fixtures';
 import { DebeziumSilentFailureGuard } from '../../src';
-import { readTemplate } from '../../src/simulate/alarm-model';
+import { readTemplate } from '../../tools/simulate/alarm-model';
 
 /*
  * "Act only on a corroborated failure": the alarms that corroborate a stall from two sources, the

@@ -1,10 +1,10 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { KafkaConnectVersion } from '../../src';
-import { evaluateAlarm, type AlarmStateValue } from '../../src/simulate/alarm-evaluator';
-import { evaluateRule, type AlarmDefinition } from '../../src/simulate/alarm-model';
-import { guardAlarms } from '../../src/simulate/guard-alarms';
-import { source } from '../../src/simulate/monitor';
-import { SignalStore } from '../../src/simulate/signals';
+import { evaluateAlarm, type AlarmStateValue } from '../../tools/simulate/alarm-evaluator';
+import { evaluateRule, type AlarmDefinition } from '../../tools/simulate/alarm-model';
+import { guardAlarms } from '../../tools/simulate/guard-alarms';
+import { source } from '../../tools/simulate/monitor';
+import { SignalStore } from '../../tools/simulate/signals';
 
 /*
  * The detection claim, proven on the guard's own synthesized definitions at their real timing:

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ACCOUNT, newStack, quickStartProps, REGION } from './fixtures';
 import { DebeziumSilentFailureGuard, KafkaConnectVersion } from '../../src';
-import { compileFilterPattern } from '../../src/simulate/filter-pattern';
+import { compileFilterPattern } from '../../tools/simulate/filter-pattern';
 
 const arnOf = (name: string) => `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:connector/${name}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-3`;
 const commitLine = (name: string, task = 0) => `INFO [${name}|task-${task}|offsets] WorkerSourceTask{id=${name}-${task}} Committing offsets for 90 acknowledged messages`;

@@ -7,8 +7,8 @@
  */
 import { inspect } from 'util';
 import { expectEnd, MINUTE, alarmFollowsHealth, startWorld, tickUntil } from './harness';
-import type { FakeClock } from '../../src/emulator';
-import type { GuardWorld } from '../../src/simulate/world';
+import type { FakeClock } from '../../tools/emulator';
+import type { GuardWorld } from '../../tools/simulate/world';
 
 let world: GuardWorld | undefined;
 let clock: FakeClock;

@@ -1,5 +1,5 @@
-import { FakeClock, systemClock, type ConnectorHealth, type ConnectorState } from '../../src/emulator';
-import { GuardWorld, type WorldOptions } from '../../src/simulate/world';
+import { FakeClock, systemClock, type ConnectorHealth, type ConnectorState } from '../../tools/emulator';
+import { GuardWorld, type WorldOptions } from '../../tools/simulate/world';
 
 export const MINUTE = 60_000;
 

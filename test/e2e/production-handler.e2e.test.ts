@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { expectEnd, startLiveWorld } from './harness';
 import { DebeziumSilentFailureGuard } from '../../src';
-import { RECOVERY_BUNDLE, type GuardWorld } from '../../src/simulate/world';
+import { RECOVERY_BUNDLE, type GuardWorld } from '../../tools/simulate/world';
 import { newStack, quickStartProps } from '../construct/fixtures';
 
 type Handler = (event: unknown, context?: { awsRequestId: string }) => Promise<{ outcome: string; action?: string; phase?: string }>;

@@ -3,8 +3,8 @@
  * clients over HTTP, against the loopback emulator, on a fake clock.
  */
 import { alarmFollowsHealth, expectEnd, MINUTE, startWorld, tickUntil } from './harness';
-import type { FakeClock } from '../../src/emulator';
-import type { GuardWorld } from '../../src/simulate/world';
+import type { FakeClock } from '../../tools/emulator';
+import type { GuardWorld } from '../../tools/simulate/world';
 
 let world: GuardWorld;
 let clock: FakeClock;

@@ -6,7 +6,7 @@ import {
   PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { credentials, errorOf, REGION } from './helpers';
-import { AwsEmulator, FakeClock } from '../../src/emulator';
+import { AwsEmulator, FakeClock } from '../../tools/emulator';
 
 const TABLE = 'guard-locks';
 

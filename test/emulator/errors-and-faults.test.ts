@@ -12,7 +12,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { authHeader, connectorInput, credentials, errorOf, fastRetry, rawRequest, REGION } from './helpers';
-import { AwsEmulator, FakeClock } from '../../src/emulator';
+import { AwsEmulator, FakeClock } from '../../tools/emulator';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:alerts';
 

@@ -14,7 +14,7 @@ import {
   UpdateConnectorCommand,
 } from '@aws-sdk/client-kafkaconnect';
 import { ACCOUNT, authHeader, connectorInput, credentials, errorOf, rawRequest, REGION } from './helpers';
-import { AwsEmulator, FakeClock } from '../../src/emulator';
+import { AwsEmulator, FakeClock } from '../../tools/emulator';
 
 describe('MSK Connect API surface', () => {
   let clock: FakeClock;

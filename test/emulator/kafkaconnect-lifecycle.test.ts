@@ -8,7 +8,7 @@ import {
   RestartConnectorCommand,
 } from '@aws-sdk/client-kafkaconnect';
 import { ACCOUNT, connectorInput, credentials, errorOf, REGION } from './helpers';
-import { AwsEmulator, FakeClock } from '../../src/emulator';
+import { AwsEmulator, FakeClock } from '../../tools/emulator';
 
 const MIN = 60_000;
 

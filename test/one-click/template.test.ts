@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as YAML from 'yaml';
 import { DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
-import { oneClickTemplate, TEMPLATE_FILE } from '../../src/one-click/generate';
-import { OneClickStack, PACKAGED_CODE_PATH } from '../../src/one-click/one-click-stack';
+import { oneClickTemplate, TEMPLATE_FILE } from '../../tools/one-click/generate';
+import { OneClickStack, PACKAGED_CODE_PATH } from '../../tools/one-click/one-click-stack';
 import { newStack, quickStartProps } from '../construct/fixtures';
 import { NAG_MAJORS, nagFindings } from '../nag-findings';
 

@@ -1,5 +1,5 @@
-import { evaluateAlarm } from '../../src/simulate/alarm-evaluator';
-import type { AlarmDefinition } from '../../src/simulate/alarm-model';
+import { evaluateAlarm } from '../../tools/simulate/alarm-evaluator';
+import type { AlarmDefinition } from '../../tools/simulate/alarm-model';
 
 const P = 60_000;
 const NOW = 10 * P; // evaluated at a period boundary: the last complete period is [9P, 10P)

@@ -1,8 +1,8 @@
 import { KafkaConnectVersion } from '../../src/kafka-connect-version';
-import { evaluateExpression, evaluateRule, parseAlarmRule, parseExpression, readTemplate, ruleAlarms, type AlarmDefinition, type RulePart } from '../../src/simulate/alarm-model';
-import { guardAlarms } from '../../src/simulate/guard-alarms';
-import { Monitor } from '../../src/simulate/monitor';
-import { SignalStore } from '../../src/simulate/signals';
+import { evaluateExpression, evaluateRule, parseAlarmRule, parseExpression, readTemplate, ruleAlarms, type AlarmDefinition, type RulePart } from '../../tools/simulate/alarm-model';
+import { guardAlarms } from '../../tools/simulate/guard-alarms';
+import { Monitor } from '../../tools/simulate/monitor';
+import { SignalStore } from '../../tools/simulate/signals';
 
 // CDK synthesis: a second or so per guard.
 jest.setTimeout(30_000);

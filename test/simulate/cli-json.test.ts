@@ -1,4 +1,4 @@
-import { parseArgs, run } from '../../src/simulate/cli';
+import { parseArgs, run } from '../../tools/simulate/cli';
 
 // Whole simulations, as in cli.test.ts; a suite of their own so that the two run side by side.
 jest.setTimeout(60_000);

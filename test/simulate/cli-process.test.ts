@@ -12,7 +12,7 @@ function simulate(...args: string[]): Promise<{ status: number; stdout: string; 
   delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
   delete env.NO_COLOR;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register', path.join(ROOT, 'src', 'simulate', 'cli.ts'), ...args], { cwd: ROOT, env, timeout: 50_000 },
+    execFile(process.execPath, ['-r', 'ts-node/register', path.join(ROOT, 'tools', 'simulate', 'cli.ts'), ...args], { cwd: ROOT, env, timeout: 50_000 },
       (err, stdout, stderr) => resolve({ status: err ? (err as { code?: number }).code ?? -1 : 0, stdout, stderr }));
   });
 }

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, run, USAGE } from '../../src/simulate/cli';
-import { AWS, DEMO } from '../../src/simulate/profiles';
-import { SCENARIOS } from '../../src/simulate/scenarios';
-import { simulate } from '../../src/simulate/simulation';
+import { parseArgs, run, USAGE } from '../../tools/simulate/cli';
+import { AWS, DEMO } from '../../tools/simulate/profiles';
+import { SCENARIOS } from '../../tools/simulate/scenarios';
+import { simulate } from '../../tools/simulate/simulation';
 
 // Whole simulations (CDK synthesis plus hundreds of handler runs against the emulator): seconds, not milliseconds.
 jest.setTimeout(60_000);

@@ -1,4 +1,4 @@
-import { colourLine, linePainter } from '../../src/simulate/colour';
+import { colourLine, linePainter } from '../../tools/simulate/colour';
 
 const ALARM = '00:40 [Monitor  ] ALARM! OffsetCommit -> composite alarm -> EventBridge -> Lambda';
 const ROW = '#2        failed-task     10 s (1 polls)  NOT RECOVERED    restart  -';

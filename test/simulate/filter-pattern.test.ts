@@ -1,4 +1,4 @@
-import { compileFilterPattern } from '../../src/simulate/filter-pattern';
+import { compileFilterPattern } from '../../tools/simulate/filter-pattern';
 
 const LINE_37 = '[Worker-0bb8] [2026-11-28T20:04:38.000Z] INFO [orders-cdc|task-0|offsets] WorkerSourceTask{id=orders-cdc-0} Committing offsets for 90 acknowledged messages';
 

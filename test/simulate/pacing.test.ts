@@ -1,6 +1,6 @@
-import { DEMO } from '../../src/simulate/profiles';
-import { SCENARIOS } from '../../src/simulate/scenarios';
-import { simulate, type WallClock } from '../../src/simulate/simulation';
+import { DEMO } from '../../tools/simulate/profiles';
+import { SCENARIOS } from '../../tools/simulate/scenarios';
+import { simulate, type WallClock } from '../../tools/simulate/simulation';
 
 jest.setTimeout(30_000);
 

@@ -1,5 +1,5 @@
-import { exitStatus, IN_PROGRESS, jsonReport, renderReport } from '../../src/simulate/report';
-import type { IncidentReport, SimulationReport } from '../../src/simulate/simulation';
+import { exitStatus, IN_PROGRESS, jsonReport, renderReport } from '../../tools/simulate/report';
+import type { IncidentReport, SimulationReport } from '../../tools/simulate/simulation';
 
 const T0 = Date.UTC(2026, 10, 28, 20, 4, 0);
 const S = 1000;

@@ -1,5 +1,3 @@
-import { FakeClock } from '../emulator';
-import { KafkaConnectVersion } from '../kafka-connect-version';
 import { ConnectorActor } from './connector-actor';
 import { guardAlarms } from './guard-alarms';
 import { Monitor, shortName } from './monitor';
@@ -7,7 +5,9 @@ import type { TimingProfile } from './profiles';
 import { Rng } from './rng';
 import type { FailureKind, Scenario } from './scenarios';
 import { SignalStore } from './signals';
+import { FakeClock } from '../emulator';
 import { GuardWorld } from './world';
+import { KafkaConnectVersion } from '../../src/kafka-connect-version';
 
 export interface SimulationOptions {
   readonly profile: TimingProfile;

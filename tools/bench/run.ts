@@ -10,13 +10,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DebeziumSilentFailureGuard } from '../src';
 import { monthlyCost } from './cost';
-import { AWS, SEED_ON_AWS } from '../src/simulate/profiles';
-import { median } from '../src/simulate/report';
-import { SCENARIOS } from '../src/simulate/scenarios';
-import { formatDuration, simulate, type SimulationReport } from '../src/simulate/simulation';
-import { RECOVERY_BUNDLE } from '../src/simulate/world';
+import { DebeziumSilentFailureGuard } from '../../src';
+import { AWS, SEED_ON_AWS } from '../simulate/profiles';
+import { median } from '../simulate/report';
+import { SCENARIOS } from '../simulate/scenarios';
+import { formatDuration, simulate, type SimulationReport } from '../simulate/simulation';
+import { RECOVERY_BUNDLE } from '../simulate/world';
 
 const RUNS = 11;
 
@@ -28,7 +28,7 @@ function stats(values: number[]): string {
 function initTime(requires: string[]): number {
   const script = `const t=process.hrtime.bigint();${requires.map((r) => `require(${JSON.stringify(r)});`).join('')}`
     + 'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
-  const out = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const out = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
   if (out.status !== 0) {
     throw new Error(out.stderr);
   }

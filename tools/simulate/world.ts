@@ -1,6 +1,6 @@
 import * as path from 'path';
+import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from '../../src/recovery/constants';
 import { AwsEmulator, type Clock, type Durations, type PublishedMessage } from '../emulator';
-import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from '../recovery/constants';
 
 /** The recovery function exactly as this package ships it (built by `npx projen bundle`). */
 export const RECOVERY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'recovery', 'recovery.lambda', 'index.js');

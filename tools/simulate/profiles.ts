@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { DebeziumSilentFailureGuardProps } from '../props';
 import type { TriggerRule } from './guard-alarms';
 import type { StrategyName } from './world';
+import type { DebeziumSilentFailureGuardProps } from '../../src/props';
 
 /** Timings of one simulated world: the guard's alarm tuning, MSK Connect's API durations, the connector's rhythm. */
 export interface TimingProfile {

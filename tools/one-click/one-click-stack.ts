@@ -6,11 +6,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DebeziumSilentFailureGuard } from '../guard';
-import { KafkaConnectVersion } from '../kafka-connect-version';
-import { RecoveryStrategy } from '../props';
-import { ENV } from '../recovery/constants';
-import { compositeAlarmDescription } from '../signals/alarm-text';
+import { DebeziumSilentFailureGuard } from '../../src/guard';
+import { KafkaConnectVersion } from '../../src/kafka-connect-version';
+import { RecoveryStrategy } from '../../src/props';
+import { ENV } from '../../src/recovery/constants';
+import { compositeAlarmDescription } from '../../src/signals/alarm-text';
 
 /** The role's statements that only a strategy that may delete and re-create the connector needs. */
 const RECREATE_STATEMENTS = [

@@ -4,10 +4,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DebeziumSilentFailureGuard } from '../guard';
-import type { KafkaConnectVersion } from '../kafka-connect-version';
-import type { DebeziumSilentFailureGuardProps } from '../props';
 import { readTemplate, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition } from './alarm-model';
+import { DebeziumSilentFailureGuard } from '../../src/guard';
+import type { KafkaConnectVersion } from '../../src/kafka-connect-version';
+import type { DebeziumSilentFailureGuardProps } from '../../src/props';
 
 /** Where the simulated connector publishes Debezium's Connected metric. */
 export const CONNECTED_METRIC = { namespace: 'Debezium', metricName: 'Connected' };
