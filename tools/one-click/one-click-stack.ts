@@ -64,7 +64,7 @@ export class OneClickStack extends Stack {
     });
     const strategy = param('RecoveryStrategy',
       'RESTART_THEN_RECREATE: restart in place, re-create only when proven to keep offsets; RESTART_ONLY: never delete; '
-      + 'RECREATE: the seed\'s delete and re-create, with the same checks; NOTIFY_ONLY: alarms and e-mails only (a first rollout)', {
+      + 'RECREATE: delete and re-create at once, without a restart first, with the same checks; NOTIFY_ONLY: alarms and e-mails only (a first rollout)', {
         allowedValues: Object.values(RecoveryStrategy),
         default: RecoveryStrategy.RESTART_THEN_RECREATE,
       });
