@@ -20,7 +20,7 @@ import { KafkaConnectVersion } from './kafka-connect-version';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
 import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
-import { ENV, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
+import { ENV, mayRecreate, mayRestart, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
 import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
 import { shortestScheduleInterval } from './schedule-interval';
 import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
@@ -259,8 +259,8 @@ export class DebeziumSilentFailureGuard extends Construct {
       retention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const mayRestart = strategy !== RecoveryStrategy.NOTIFY_ONLY;
-    const mayRecreate = strategy === RecoveryStrategy.RESTART_THEN_RECREATE || strategy === RecoveryStrategy.RECREATE;
+    const restarts = mayRestart(strategy);
+    const recreates = mayRecreate(strategy);
     this.recoveryRole = new iam.Role(this, 'RecoveryRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Recovery function of the Debezium guard for connector ${this.connectorName}`,
@@ -274,8 +274,8 @@ export class DebeziumSilentFailureGuard extends Construct {
             // role and the bucket are not used: the role imported from the connector is a stand-in.
             serviceExecutionRole: spec.serviceExecutionRole
               ?? iam.Role.fromRoleArn(this, 'ServiceExecutionRole', cfnConnector!.serviceExecutionRoleArn),
-            mayRestart,
-            mayRecreate,
+            mayRestart: restarts,
+            mayRecreate: recreates,
             configBucketName: spec.configBucket?.bucketName ?? '',
             configBucketOwner: spec.configBucket?.env.account ?? '',
             configKey: spec.configKey ?? '',
@@ -289,7 +289,7 @@ export class DebeziumSilentFailureGuard extends Construct {
         }),
       },
     });
-    this.acknowledgeWildcards(mayRestart, mayRecreate);
+    this.acknowledgeWildcards(restarts, recreates);
     this.recoveryFunction = new lambda.Function(this, 'RecoveryFunction', {
       description: `Recovers Debezium connector ${this.connectorName} on MSK Connect (cdk-debezium-guard)`,
       runtime: spec.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
@@ -434,17 +434,17 @@ export class DebeziumSilentFailureGuard extends Construct {
   }
 
   /** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
-  private acknowledgeWildcards(mayRestart: boolean, mayRecreate: boolean): void {
+  private acknowledgeWildcards(restarts: boolean, recreates: boolean): void {
     const arn = (resource: string) => nagText(this, kafkaConnectArn(this, resource));
     const acks: NagAcknowledgement[] = [
       {
         rule: 'AwsSolutions-IAM5',
         finding: 'Resource::*',
-        reason: mayRecreate
+        reason: recreates
           ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
           : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
       },
-      ...(mayRestart || mayRecreate ? [{
+      ...(restarts || recreates ? [{
         rule: 'AwsSolutions-IAM5',
         finding: `Resource::${arn(`connector/${this.connectorName}/*`)}`,
         reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
@@ -455,7 +455,7 @@ export class DebeziumSilentFailureGuard extends Construct {
         reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
       },
     ];
-    if (mayRecreate) {
+    if (recreates) {
       acks.push({
         rule: 'AwsSolutions-IAM5',
         finding: `Resource::${arn('worker-configuration/*')}`,

@@ -31,6 +31,20 @@ export const ENV = {
   SCHEDULED_RESTART_INTERVAL_SECONDS: 'GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS',
 } as const;
 
+/** The recovery strategies by name: the construct's `RecoveryStrategy` values, what the function reads from `GUARD_STRATEGY`. */
+export const STRATEGY_NAMES = ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREATE', 'NOTIFY_ONLY'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** Whether a strategy restarts the connector (its role holds `RestartConnector`). */
+export function mayRestart(strategy: string): boolean {
+  return strategy !== 'NOTIFY_ONLY';
+}
+
+/** Whether a strategy deletes and re-creates the connector (its role holds the delete, the create, `iam:PassRole` and the read of the stored request). */
+export function mayRecreate(strategy: string): boolean {
+  return strategy === 'RESTART_THEN_RECREATE' || strategy === 'RECREATE';
+}
+
 /** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */
 export const RECOVERY_METRICS_NAMESPACE = 'DebeziumGuard';
 

@@ -2,10 +2,11 @@
  * Types of the recovery function's decision core. Plain data only: everything here is
  * serialisable, so a record can be stored in DynamoDB and a decision can be logged as is.
  */
+import type { StrategyName } from './constants';
 import type { RequestDrift, RequestFingerprint } from './request-drift';
 
-/** How the function tries to recover a connector (mirrors the construct's `RecoveryStrategy`). */
-export type Strategy = 'RESTART_THEN_RECREATE' | 'RESTART_ONLY' | 'RECREATE' | 'NOTIFY_ONLY';
+/** How the function tries to recover a connector (the construct's `RecoveryStrategy`, by name). */
+export type Strategy = StrategyName;
 
 /** MSK Connect connector states (`DescribeConnector.connectorState`). */
 export type ConnectorState =

@@ -3,6 +3,32 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
+/** The policy's statement IDs: stable, and how the one-click template finds a statement. */
+export const SID = {
+  WRITE_OWN_LOGS: 'WriteOwnLogs',
+  READ_GUARD_ALARM: 'ReadGuardAlarm',
+  RECOVERY_RECORD: 'RecoveryRecord',
+  NOTIFY: 'Notify',
+  NOTIFY_ENCRYPTED_TOPIC: 'NotifyEncryptedTopic',
+  READ_STORED_CREATE_CONNECTOR_REQUEST: 'ReadStoredCreateConnectorRequest',
+  DECRYPT_STORED_CREATE_CONNECTOR_REQUEST: 'DecryptStoredCreateConnectorRequest',
+  LIST_CONNECTORS: 'ListConnectors',
+  RESTART_CONNECTOR: 'RestartConnector',
+  FOLLOW_CONNECTOR_OPERATIONS: 'FollowConnectorOperations',
+  COMPARE_WITH_RUNNING_CONNECTOR: 'CompareWithRunningConnector',
+  RECREATE_CONNECTOR: 'RecreateConnector',
+  CREATE_CONNECTOR: 'CreateConnector',
+  READ_WORKER_CONFIGURATION: 'ReadWorkerConfiguration',
+  PASS_SERVICE_EXECUTION_ROLE: 'PassServiceExecutionRole',
+  CREATE_CONNECTOR_NETWORK_AND_LOG_DELIVERY: 'CreateConnectorNetworkAndLogDelivery',
+} as const;
+
+/** The statements only a strategy that may re-create gets (`DecryptStoredCreateConnectorRequest` too, when the bucket has a key). */
+export const RECREATE_ONLY_SIDS = [
+  SID.COMPARE_WITH_RUNNING_CONNECTOR, SID.RECREATE_CONNECTOR, SID.CREATE_CONNECTOR, SID.READ_WORKER_CONFIGURATION,
+  SID.PASS_SERVICE_EXECUTION_ROLE, SID.CREATE_CONNECTOR_NETWORK_AND_LOG_DELIVERY, SID.READ_STORED_CREATE_CONNECTOR_REQUEST,
+];
+
 export interface RecoveryPermissionsProps {
   readonly connectorName: string;
   readonly serviceExecutionRole: iam.IRole;
@@ -37,22 +63,22 @@ export function kafkaConnectArn(scope: Construct, resource: string): string {
 export function recoveryStatements(scope: Construct, props: RecoveryPermissionsProps): iam.PolicyStatement[] {
   const statements = [
     new iam.PolicyStatement({
-      sid: 'WriteOwnLogs',
+      sid: SID.WRITE_OWN_LOGS,
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [props.logGroupArn],
     }),
     new iam.PolicyStatement({
-      sid: 'ReadGuardAlarm',
+      sid: SID.READ_GUARD_ALARM,
       actions: ['cloudwatch:DescribeAlarms'],
       resources: [props.alarmArn],
     }),
     new iam.PolicyStatement({
-      sid: 'RecoveryRecord',
+      sid: SID.RECOVERY_RECORD,
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       resources: [props.stateTableArn],
     }),
     new iam.PolicyStatement({
-      sid: 'Notify',
+      sid: SID.NOTIFY,
       actions: ['sns:Publish'],
       resources: [props.topicArn],
     }),
@@ -60,14 +86,14 @@ export function recoveryStatements(scope: Construct, props: RecoveryPermissionsP
   ];
   if (props.topicKey) {
     statements.push(new iam.PolicyStatement({
-      sid: 'NotifyEncryptedTopic',
+      sid: SID.NOTIFY_ENCRYPTED_TOPIC,
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: [props.topicKey.keyArn],
     }));
   }
   if (props.mayRecreate) {
     statements.push(new iam.PolicyStatement({
-      sid: 'ReadStoredCreateConnectorRequest',
+      sid: SID.READ_STORED_CREATE_CONNECTOR_REQUEST,
       // The one stored request, nothing else in the bucket, and only from a bucket the expected account
       // owns: a bucket name is global, and a deleted one can be registered again by anyone.
       actions: ['s3:GetObject'],
@@ -76,7 +102,7 @@ export function recoveryStatements(scope: Construct, props: RecoveryPermissionsP
     }));
     if (props.configEncryptionKey) {
       statements.push(new iam.PolicyStatement({
-        sid: 'DecryptStoredCreateConnectorRequest',
+        sid: SID.DECRYPT_STORED_CREATE_CONNECTOR_REQUEST,
         actions: ['kms:Decrypt'],
         resources: [props.configEncryptionKey.keyArn],
       }));
@@ -97,19 +123,19 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
   const connector = arn(`connector/${props.connectorName}/*`);
   const statements = [
     new iam.PolicyStatement({
-      sid: 'ListConnectors',
+      sid: SID.LIST_CONNECTORS,
       // ListConnectors supports no resource-level permissions.
       actions: ['kafkaconnect:ListConnectors'],
       resources: ['*'],
     }),
     ...(props.mayRestart ? [new iam.PolicyStatement({
-      sid: 'RestartConnector',
+      sid: SID.RESTART_CONNECTOR,
       actions: ['kafkaconnect:RestartConnector'],
       resources: [connector],
     })] : []),
     new iam.PolicyStatement({
       // Also under notify-only: a restart started before a switch to notify-only is still followed.
-      sid: 'FollowConnectorOperations',
+      sid: SID.FOLLOW_CONNECTOR_OPERATIONS,
       actions: ['kafkaconnect:DescribeConnectorOperation'],
       resources: [arn(`connector-operation/${props.connectorName}/*`)],
     }),
@@ -119,37 +145,37 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
   }
   statements.push(
     new iam.PolicyStatement({
-      sid: 'CompareWithRunningConnector',
+      sid: SID.COMPARE_WITH_RUNNING_CONNECTOR,
       // Before any delete: the stored request must describe the connector as it runs, tags included.
       actions: ['kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource'],
       resources: [connector],
     }),
     new iam.PolicyStatement({
-      sid: 'RecreateConnector',
+      sid: SID.RECREATE_CONNECTOR,
       actions: ['kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource'],
       resources: [connector],
     }),
     new iam.PolicyStatement({
-      sid: 'CreateConnector',
+      sid: SID.CREATE_CONNECTOR,
       // CreateConnector authorizes against no resource type (the ARN does not exist yet): it takes "*".
       // What it may create is bounded by the one role it may pass (below) and the stored request's checks.
       actions: ['kafkaconnect:CreateConnector'],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
-      sid: 'ReadWorkerConfiguration',
+      sid: SID.READ_WORKER_CONFIGURATION,
       // Proves that the recreate keeps offsets (offset.storage.topic); the request names the configuration.
       actions: ['kafkaconnect:DescribeWorkerConfiguration'],
       resources: [arn('worker-configuration/*')],
     }),
     new iam.PolicyStatement({
-      sid: 'PassServiceExecutionRole',
+      sid: SID.PASS_SERVICE_EXECUTION_ROLE,
       actions: ['iam:PassRole'],
       resources: [props.serviceExecutionRole.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'kafkaconnect.amazonaws.com' } },
     }),
     new iam.PolicyStatement({
-      sid: 'CreateConnectorNetworkAndLogDelivery',
+      sid: SID.CREATE_CONNECTOR_NETWORK_AND_LOG_DELIVERY,
       // What creating and deleting a connector needs from its caller. The Service Authorization
       // Reference (kafkaconnect, "Dependent actions") lists for CreateConnector the ec2:Describe{Vpcs,
       // Subnets,SecurityGroups}, ec2:CreateNetworkInterface and the CloudWatch Logs delivery actions

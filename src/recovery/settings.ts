@@ -1,7 +1,6 @@
-import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from './constants';
+import { ENV, MANUAL_ACTION, mayRecreate, STRATEGY_NAMES, TRIGGER_INPUT } from './constants';
 import type { Settings, Strategy, TriggerKind } from './model';
 
-const STRATEGIES: Strategy[] = ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREATE', 'NOTIFY_ONLY'];
 
 /** Everything the handler reads from its environment. */
 export interface HandlerConfig {
@@ -39,12 +38,13 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     return value * 1000;
   };
   const strategy = text(ENV.STRATEGY) as Strategy;
-  if (strategy && !STRATEGIES.includes(strategy)) {
-    problems.push(`${ENV.STRATEGY} must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+  if (strategy && !(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
+    problems.push(`${ENV.STRATEGY} must be one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(strategy)}`);
   }
   // Only a strategy that may re-create reads the stored request and passes a role: a restart-only or
   // notify-only guard (a CloudFormation-managed connector's, for one) is not given them.
-  const recreating = strategy !== 'RESTART_ONLY' && strategy !== 'NOTIFY_ONLY';
+  // (An unknown strategy is reported above; every variable is then asked for.)
+  const recreating = mayRecreate(strategy) || !(STRATEGY_NAMES as readonly string[]).includes(strategy);
   const forRecreate = (name: string): string => (recreating ? text(name) : env[name] ?? '');
   const budget = Number(text(ENV.BUDGET));
   if (!Number.isInteger(budget) || budget < 1) {

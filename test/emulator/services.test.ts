@@ -2,8 +2,8 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { credentials, errorOf, REGION } from './helpers';
-import { AwsEmulator, FakeClock } from '../../tools/emulator';
 import { S3ConfigSource } from '../../src/recovery/aws.lambda-shared';
+import { AwsEmulator, FakeClock } from '../../tools/emulator';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:debezium-guard';
 

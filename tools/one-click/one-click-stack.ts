@@ -9,14 +9,9 @@ import type { Construct } from 'constructs';
 import { DebeziumSilentFailureGuard } from '../../src/guard';
 import { KafkaConnectVersion } from '../../src/kafka-connect-version';
 import { RecoveryStrategy } from '../../src/props';
-import { ENV } from '../../src/recovery/constants';
+import { ENV, mayRecreate, mayRestart, STRATEGY_NAMES } from '../../src/recovery/constants';
+import { RECREATE_ONLY_SIDS, SID } from '../../src/recovery/permissions';
 import { compositeAlarmDescription } from '../../src/signals/alarm-text';
-
-/** The role's statements that only a strategy that may delete and re-create the connector needs. */
-const RECREATE_STATEMENTS = [
-  'CompareWithRunningConnector', 'RecreateConnector', 'CreateConnector', 'ReadWorkerConfiguration', 'PassServiceExecutionRole',
-  'CreateConnectorNetworkAndLogDelivery', 'ReadStoredCreateConnectorRequest',
-];
 
 /** Where `aws cloudformation package` finds the function code, relative to the template's folder. */
 export const PACKAGED_CODE_PATH = '../assets/recovery/recovery.lambda';
@@ -99,21 +94,18 @@ export class OneClickStack extends Stack {
     fn.addPropertyOverride(`Environment.Variables.${ENV.STRATEGY}`, strategy.valueAsString);
     (this.guard.compositeAlarm.node.defaultChild as cloudwatch.CfnCompositeAlarm).alarmDescription =
       compositeAlarmDescription(connectorName, strategy.valueAsString);
-    const mayRecreate = new CfnCondition(this, 'StrategyMayRecreate', {
-      expression: Fn.conditionOr(
-        Fn.conditionEquals(strategy.valueAsString, RecoveryStrategy.RESTART_THEN_RECREATE),
-        Fn.conditionEquals(strategy.valueAsString, RecoveryStrategy.RECREATE)),
+    const is = (name: string) => Fn.conditionEquals(strategy.valueAsString, name);
+    const recreating = new CfnCondition(this, 'StrategyMayRecreate', { expression: Fn.conditionOr(...STRATEGY_NAMES.filter(mayRecreate).map(is)) });
+    onlyIf(this.guard.recoveryRole, recreating, ...RECREATE_ONLY_SIDS);
+    const restarting = new CfnCondition(this, 'StrategyMayRestart', {
+      expression: Fn.conditionNot(Fn.conditionOr(...STRATEGY_NAMES.filter((name) => !mayRestart(name)).map(is))),
     });
-    onlyIf(this.guard.recoveryRole, mayRecreate, ...RECREATE_STATEMENTS);
-    const mayRestart = new CfnCondition(this, 'StrategyMayRestart', {
-      expression: Fn.conditionNot(Fn.conditionEquals(strategy.valueAsString, RecoveryStrategy.NOTIFY_ONLY)),
-    });
-    onlyIf(this.guard.recoveryRole, mayRestart, 'RestartConnector');
+    onlyIf(this.guard.recoveryRole, restarting, SID.RESTART_CONNECTOR);
     // kms:Decrypt on the config key only when one is given: an empty Resource would be a malformed policy.
     const decryptConfig = new CfnCondition(this, 'StrategyMayRecreateAndConfigKeyGiven', {
-      expression: Fn.conditionAnd(mayRecreate, Fn.conditionNot(Fn.conditionEquals(configKeyArn.valueAsString, ''))),
+      expression: Fn.conditionAnd(recreating, Fn.conditionNot(Fn.conditionEquals(configKeyArn.valueAsString, ''))),
     });
-    onlyIf(this.guard.recoveryRole, decryptConfig, 'DecryptStoredCreateConnectorRequest');
+    onlyIf(this.guard.recoveryRole, decryptConfig, SID.DECRYPT_STORED_CREATE_CONNECTOR_REQUEST);
     // What operators need by name: the function for manual invocations, the alarm for the maintenance switch.
     new CfnOutput(this, 'RecoveryFunctionName', { value: this.guard.recoveryFunction.functionName, description: 'aws lambda invoke --function-name <this>' });
     new CfnOutput(this, 'CompositeAlarmName', { value: this.guard.compositeAlarm.alarmName, description: 'disable its actions to pause the guard' });

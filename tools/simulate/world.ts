@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { ENV, MANUAL_ACTION, TRIGGER_INPUT } from '../../src/recovery/constants';
+import { ENV, MANUAL_ACTION, TRIGGER_INPUT, type StrategyName } from '../../src/recovery/constants';
 import { AwsEmulator, type Clock, type Durations, type PublishedMessage } from '../emulator';
 
 /** The recovery function exactly as this package ships it (built by `npx projen bundle`). */
 export const RECOVERY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'recovery', 'recovery.lambda', 'index.js');
 
-export type StrategyName = 'RESTART_THEN_RECREATE' | 'RESTART_ONLY' | 'RECREATE' | 'NOTIFY_ONLY';
+export type { StrategyName };
 
 export interface WorldOptions {
   readonly clock: Clock;

@@ -1,8 +1,9 @@
 import { locationMismatch, requestOffsetsLocation } from '../connector-config';
+import { mayRecreate } from '../constants';
 import type { ConnectorView, Decision, RecoveryRecord } from '../model';
 import { fingerprintDifferences } from '../request-drift';
 import { offsetsLocation } from './recreate';
-import { escalate, recreates, slow, type DecisionInput } from './transitions';
+import { escalate, slow, type DecisionInput } from './transitions';
 import { verify } from './verifying';
 
 export function decideCreating(input: DecisionInput): Decision {
@@ -56,7 +57,7 @@ export type CreateHurdle =
   | { readonly kind: 'UNUSABLE'; readonly problem: string };
 
 export function createHurdle(input: DecisionInput): CreateHurdle | undefined {
-  if (!recreates(input.settings.strategy)) {
+  if (!mayRecreate(input.settings.strategy)) {
     return { kind: 'STRATEGY' };
   }
   if (!input.observation.config) {

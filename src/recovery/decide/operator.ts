@@ -1,7 +1,8 @@
+import { mayRecreate } from '../constants';
 import type { Action, Decision, Notice, RecoveryRecord } from '../model';
 import { owesCreate, resumeOwedCreate } from './creating';
 import { deleteNotTaken } from './deleting';
-import { actAgainAt, capitalise, minutes, notice, recreates, settled, withinWindow, type DecisionInput } from './transitions';
+import { actAgainAt, capitalise, minutes, notice, settled, withinWindow, type DecisionInput } from './transitions';
 
 /** An operator's reset: clears an escalation (never the attempts in the budget window), never abandons a connector the guard deleted. */
 export function decideReset(input: DecisionInput): Decision {
@@ -11,7 +12,7 @@ export function decideReset(input: DecisionInput): Decision {
   const owed = owesCreate(input);
   // A reset clears an escalation, not the attempts in the budget window: resets cannot buy recovery steps.
   const attempts = withinWindow(record.attempts, input.settings, input.now);
-  if (owed && !recreates(input.settings.strategy)) {
+  if (owed && !mayRecreate(input.settings.strategy)) {
     // The create is still owed, and this strategy cannot make it: stay escalated, and say so.
     return {
       action: { kind: 'NONE' },

@@ -1,5 +1,6 @@
+import { mayRecreate } from '../constants';
 import type { ConfigCheck, ConnectorView, Decision, OffsetsLocation, RecoveryRecord, Settings } from '../model';
-import { addStep, capitalise, escalate, recreates, stepStarted, type DecisionInput } from './transitions';
+import { addStep, capitalise, escalate, stepStarted, type DecisionInput } from './transitions';
 
 /** Deletes only once the stored request is valid and the recreate is proven to keep offsets. */
 export function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView, why?: string): Decision {
@@ -87,7 +88,7 @@ export function reasonNotToDelete(input: DecisionInput, connector: ConnectorView
   if (connector.state === 'PAUSED') {
     return 'the connector is PAUSED';
   }
-  if (!recreates(settings.strategy)) {
+  if (!mayRecreate(settings.strategy)) {
     return `the strategy is now ${settings.strategy}`;
   }
   if (!obs.alarm.actionsEnabled) {

@@ -88,10 +88,6 @@ export function settled(record: RecoveryRecord): RecoveryRecord {
     : { phase: 'IDLE', attempts: record.attempts, lastScheduledRestart: record.lastScheduledRestart };
 }
 
-/** Whether the strategy may delete and re-create (its role then holds the create, PassRole and S3 read). */
-export function recreates(strategy: Settings['strategy']): boolean {
-  return strategy === 'RESTART_THEN_RECREATE' || strategy === 'RECREATE';
-}
 
 export function addStep(incident: Incident | undefined, step: Step): Incident | undefined {
   return incident ? { ...incident, steps: [...incident.steps, step] } : undefined;
