@@ -130,11 +130,11 @@ export class DebeziumSilentFailureGuard extends Construct {
   /** Notifies the topic when the recovery function itself fails (it is not part of the composite alarm). */
   public readonly recoveryErrorsAlarm: cloudwatch.Alarm;
   /** The recovery function's log group. */
-  public readonly recoveryLogGroup: logs.LogGroup;
+  public readonly recoveryLogGroup: logs.ILogGroup;
   /** The recovery function's role. */
-  public readonly recoveryRole: iam.Role;
+  public readonly recoveryRole: iam.IRole;
   /** The recovery record (one item: lease, phase, attempt history). */
-  public readonly stateTable: dynamodb.Table;
+  public readonly stateTable: dynamodb.ITable;
   /** Sends the composite alarm's transitions to ALARM to the recovery function. */
   public readonly alarmRule: events.Rule;
   /** Runs the recovery function every minute so that a recovery survives a crash or timeout. */
