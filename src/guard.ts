@@ -25,7 +25,7 @@ import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
 import { shortestScheduleInterval } from './schedule-interval';
 import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
-import { connectedAlarm, lagAlarm } from './signals/debezium-metrics';
+import { connectedAlarm, lagAlarm } from './signals/debezium-alarms';
 import { OffsetCommitSignal } from './signals/offset-commit';
 import { NoProductionSignal } from './signals/production';
 import { TaskHealthSignal } from './signals/task-health';

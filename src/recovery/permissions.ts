@@ -187,7 +187,7 @@ function connectorStatements(scope: Construct, props: RecoveryPermissionsProps):
       // statement EC2NetworkAccess) grants them with the others: the two sources disagree, and a create
       // that fails after the delete would leave the connector deleted, so the guard keeps them.
       // None supports resource-level permissions. S3 and Firehose log delivery (s3:*BucketPolicy,
-      // firehose:TagDeliveryStream) are refused before any delete instead (connector-config.ts).
+      // firehose:TagDeliveryStream) are refused before any delete instead (stored-request.ts).
       actions: [
         'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
         'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',

@@ -1,11 +1,11 @@
-import { checkConnectorConfig, workerConfigurationOf } from './connector-config';
 import { RECOVERY_METRIC } from './constants';
 import { decide } from './decide';
-import { renderNotice, subjectLine } from './messages';
 import type { ConfigCheck, ConnectorView, Decision, Observation, RecoveryRecord, Settings, TriggerKind } from './model';
 import { LeaseLostError, type Leased, type Ports } from './ports';
+import { renderNotice, subjectLine } from './render-notice';
 import { compareWithRunning } from './request-drift';
 import { configurationValues, configurationValuesOf, describeError, scrubbedError, type ConfigValue } from './safe-error';
+import { checkConnectorConfig, workerConfigurationOf } from './stored-request';
 
 /** What one run did, returned by the handler (useful for manual invocations). */
 export interface RunSummary {

@@ -9,9 +9,10 @@ import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
 import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE, RECOVERY_SERVICE_NAME } from './constants';
+import { readHandlerConfig } from './handler-config';
+import { ACCEPTED_EVENTS, eventShape, triggerOf } from './invocation';
 import type { Clock, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
-import { ACCEPTED_EVENTS, eventShape, readHandlerConfig, triggerOf } from './settings';
 
 
 /** What a test or the local simulation may replace; the Lambda uses the defaults. */

@@ -4,7 +4,7 @@ import { evaluateAlarm, type AlarmStateValue } from '../../tools/simulate/alarm-
 import { evaluateRule, type AlarmDefinition } from '../../tools/simulate/alarm-model';
 import { guardAlarms } from '../../tools/simulate/guard-alarms';
 import { source } from '../../tools/simulate/monitor';
-import { SignalStore } from '../../tools/simulate/signals';
+import { SignalStore } from '../../tools/simulate/signal-store';
 
 /*
  * The detection claim, proven on the guard's own synthesized definitions at their real timing:

@@ -5,10 +5,10 @@
  * restart for errored tasks leaves the healthy ones running where Kafka Connect can.
  */
 import { createConnectorRequest, tableSettings } from './fixtures';
-import { checkConnectorConfig } from '../../src/recovery/connector-config';
 import { decide } from '../../src/recovery/decide';
 import type { ConfigCheck, Decision, Observation, RecoveryRecord, Settings, TriggerKind } from '../../src/recovery/model';
 import { compareWithRunning } from '../../src/recovery/request-drift';
+import { checkConnectorConfig } from '../../src/recovery/stored-request';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-12-01T12:00:00.000Z');

@@ -1,11 +1,11 @@
 import { createConnectorRequest, tableSettings } from './fixtures';
-import { checkConnectorConfig as validate } from '../../src/recovery/connector-config';
 import { decide } from '../../src/recovery/decide';
 import type {
   Action, ConfigCheck, ConnectorState, Decision, Incident, Observation, Phase, RecoveryEvent, RecoveryRecord, Settings, Severity, Strategy,
   TriggerKind,
 } from '../../src/recovery/model';
 import { compareWithRunning } from '../../src/recovery/request-drift';
+import { checkConnectorConfig as validate } from '../../src/recovery/stored-request';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -2,7 +2,7 @@ import { KafkaConnectVersion } from '../../src/kafka-connect-version';
 import { evaluateExpression, evaluateRule, parseAlarmRule, parseExpression, readTemplate, ruleAlarms, type AlarmDefinition, type RulePart } from '../../tools/simulate/alarm-model';
 import { guardAlarms } from '../../tools/simulate/guard-alarms';
 import { Monitor } from '../../tools/simulate/monitor';
-import { SignalStore } from '../../tools/simulate/signals';
+import { SignalStore } from '../../tools/simulate/signal-store';
 
 // CDK synthesis: a second or so per guard.
 jest.setTimeout(30_000);

@@ -1,7 +1,7 @@
 import type { KafkaConnectModel } from '../emulator';
 import { CONNECTED_METRIC } from './guard-alarms';
 import type { FailureKind } from './scenarios';
-import type { SignalStore } from './signals';
+import type { SignalStore } from './signal-store';
 
 export interface ActorEvent {
   readonly time: number;

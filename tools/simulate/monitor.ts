@@ -1,7 +1,7 @@
 import { evaluateAlarm, type AlarmStateValue, type Datapoints } from './alarm-evaluator';
 import { evaluateExpression, evaluateRule, ruleAlarms, type AlarmDefinition, type CompositeAlarmDefinition, type MetricFilterDefinition, type MetricRef } from './alarm-model';
 import { compileFilterPattern } from './filter-pattern';
-import type { SignalStore } from './signals';
+import type { SignalStore } from './signal-store';
 
 export interface MonitorResult {
   /** The composite alarm's state: its synthesized rule over the signal alarms' states. */

@@ -4,7 +4,7 @@ import { Monitor, shortName } from './monitor';
 import type { TimingProfile } from './profiles';
 import { Rng } from './rng';
 import type { FailureKind, Scenario } from './scenarios';
-import { SignalStore } from './signals';
+import { SignalStore } from './signal-store';
 import { FakeClock } from '../emulator';
 import { GuardWorld } from './world';
 import { KafkaConnectVersion } from '../../src/kafka-connect-version';

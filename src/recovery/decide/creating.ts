@@ -1,7 +1,7 @@
-import { locationMismatch, requestOffsetsLocation } from '../connector-config';
 import { mayRecreate } from '../constants';
 import type { ConnectorView, Decision, RecoveryRecord } from '../model';
 import { fingerprintDifferences } from '../request-drift';
+import { locationMismatch, requestOffsetsLocation } from '../stored-request';
 import { offsetsLocation } from './recreate';
 import { escalate, slow, type DecisionInput } from './transitions';
 import { verify } from './verifying';

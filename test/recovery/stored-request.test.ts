@@ -1,6 +1,6 @@
 import { createConnectorRequest } from './fixtures';
-import { checkConnectorConfig, setsOffsetStorageTopic, workerConfigurationOf } from '../../src/recovery/connector-config';
 import { fingerprintOf } from '../../src/recovery/request-drift';
+import { checkConnectorConfig, setsOffsetStorageTopic, workerConfigurationOf } from '../../src/recovery/stored-request';
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-cdc-connector';
 const WORKER_ARN = 'arn:aws:kafkaconnect:eu-west-1:123456789012:worker-configuration/orders-offsets/0c8fa0a6-1111-2222-3333-444455556666-2';

@@ -1,5 +1,5 @@
-import { ENV, MANUAL_ACTION, mayRecreate, STRATEGY_NAMES, TRIGGER_INPUT } from './constants';
-import type { Settings, Strategy, TriggerKind } from './model';
+import { ENV, mayRecreate, STRATEGY_NAMES } from './constants';
+import type { Settings, Strategy } from './model';
 
 
 /** Everything the handler reads from its environment. */
@@ -79,48 +79,4 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);
   }
   return config;
-}
-
-/** The events the function accepts, as its error for any other event names them. */
-export const ACCEPTED_EVENTS = [
-  'an EventBridge "CloudWatch Alarm State Change" event',
-  `{"trigger":"${TRIGGER_INPUT.TICK}"}`,
-  `{"trigger":"${TRIGGER_INPUT.SCHEDULED_RESTART}"}`,
-  ...Object.values(MANUAL_ACTION).map((action) => `{"action":"${action}"}`),
-].join(', ').replace(/, ([^,]*)$/, ' or $1');
-
-/**
- * What a log line may say of an event the function refuses: its type and top-level keys, never its
- * values (anyone who may invoke the function chooses them, and may paste anything).
- */
-export function eventShape(event: unknown): { type: string; keys?: string[] } {
-  if (typeof event !== 'object' || event === null) {
-    return { type: event === null ? 'null' : typeof event };
-  }
-  return { type: Array.isArray(event) ? 'array' : 'object', keys: Object.keys(event).slice(0, 20).map((key) => key.slice(0, 64)) };
-}
-
-/**
- * Maps an invocation payload to a trigger: an EventBridge alarm state change, one of the
- * construct's scheduled inputs, or a manual `{"action": ...}`.
- * @returns undefined for a payload the function does not handle
- */
-export function triggerOf(event: unknown): TriggerKind | undefined {
-  if (typeof event !== 'object' || event === null) {
-    return undefined;
-  }
-  const e = event as Record<string, unknown>;
-  if (e['detail-type'] === 'CloudWatch Alarm State Change') {
-    return 'ALARM';
-  }
-  switch (e.trigger) {
-    case TRIGGER_INPUT.TICK: return 'TICK';
-    case TRIGGER_INPUT.SCHEDULED_RESTART: return 'SCHEDULED_RESTART';
-  }
-  switch (e.action) {
-    case MANUAL_ACTION.RECOVER: return 'MANUAL_RECOVER';
-    case MANUAL_ACTION.RESET: return 'MANUAL_RESET';
-    case MANUAL_ACTION.STATUS: return 'STATUS';
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { ENV } from '../../src/recovery/constants';
-import { readHandlerConfig, triggerOf } from '../../src/recovery/settings';
+import { readHandlerConfig } from '../../src/recovery/handler-config';
+import { triggerOf } from '../../src/recovery/invocation';
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-cdc-connector';
 

@@ -1,5 +1,5 @@
-import { renderNotice, subjectLine } from '../../src/recovery/messages';
 import type { Notice, RecoveryRecord } from '../../src/recovery/model';
+import { renderNotice, subjectLine } from '../../src/recovery/render-notice';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const STARTED = Date.parse('2025-06-01T11:40:00.000Z');
