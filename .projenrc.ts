@@ -127,6 +127,8 @@ simulate.exec(`ts-node --project ${devTsconfig} tools/simulate/cli.ts`, { receiv
 
 // The README and API examples must compile (and so render in Python, Java, C# and Go on Construct Hub).
 project.postCompileTask.exec('jsii-rosetta extract --compile --fail');
+// jsii never cleans lib/: a file moved out of src/ (the emulator, the simulation) would stay there and be packed again.
+project.compileTask.prependExec('node -e "require(\'fs\').rmSync(\'lib\', { recursive: true, force: true })"');
 
 // The one-click CloudFormation template, generated from the library (a test checks it is current).
 project.addTask('one-click', {
