@@ -1,7 +1,7 @@
 import { CRASH_LOOP_SIGNAL, ERRORED_TASKS_SIGNAL, guardAlarmName } from '../../signals/alarm-text';
 import { backoffMs } from '../backoff';
 import type { ConnectorView, Decision, Incident, RecoveryRecord, Settings, Step } from '../model';
-import { startRecreate } from './recreate';
+import { reasonNotToDelete, startRecreate } from './recreate';
 import { addStep, budgetSpent, escalate, minutes, NO_INCIDENT_FLAGS, none, notice, once, settled, stepStarted, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
 
 export function decideIdle(input: DecisionInput): Decision {
@@ -62,10 +62,11 @@ export function decideIdle(input: DecisionInput): Decision {
         ? 'Inspect the worker logs and fix the cause; then replace the connector through the CloudFormation stack that manages it (never by hand: the stack would lose track of it), and reset the guard.'
         : 'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
   }
-  if (plan === 'recreate' && trigger === 'MANUAL_RECOVER' && (!alarming || !obs.alarm.actionsEnabled)) {
-    // An operator may ask for a restart at any time; a delete needs what an alarm-driven one needs.
-    const why = alarming ? 'the maintenance switch is on (alarm actions disabled)' : `the alarm is ${obs.alarm.state}`;
-    return none(record, `recover: a recreate needs the alarm in ALARM and the maintenance switch off, and ${why}; nothing done`);
+  // An operator may ask for a restart at any time; a delete needs what an alarm-driven one needs (the
+  // same rules as any delete: for the other triggers they already hold here).
+  const notNow = plan === 'recreate' && trigger === 'MANUAL_RECOVER' ? reasonNotToDelete(input, connector) : undefined;
+  if (notNow !== undefined) {
+    return none(record, `recover: a recreate needs the alarm in ALARM and the maintenance switch off, and ${notNow}; nothing done`);
   }
   if (record.attempts.length >= settings.budget) {
     return budgetSpent(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
