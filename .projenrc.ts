@@ -88,10 +88,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // The handler's sources are compiled into lib/ by jsii, but only their bundle (assets/) ever runs:
-// of lib/recovery/ the package keeps only the two modules the construct imports (a test holds the list).
+// of lib/recovery/ the package keeps only the names both sides share (a test holds the list).
 // rosetta/ stays in the package: Construct Hub reads its fixtures to translate the README.
 ['/.ci/', '/tools/', '/lib/**/*.lambda.*', '/lib/**/*.lambda-shared.*',
-  '/lib/recovery/*', '!/lib/recovery/constants.*', '!/lib/recovery/permissions.*'].forEach((p) => project.addPackageIgnore(p));
+  '/lib/recovery/*', '!/lib/recovery/constants.*'].forEach((p) => project.addPackageIgnore(p));
 
 project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
 project.eslint?.allowDevDeps('src/**/*.lambda.ts');

@@ -1,11 +1,10 @@
-import * as path from 'path';
-import { CfnResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,11 +16,10 @@ import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
 import type { GuardSpec } from './guard-spec';
 import { KafkaConnectVersion } from './kafka-connect-version';
-import { acknowledgeNag, nagText, type NagAcknowledgement } from './nag';
 import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
-import { ENV, mayRecreate, mayRestart, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE, TRIGGER_INPUT } from './recovery/constants';
-import { kafkaConnectArn, recoveryStatements } from './recovery/permissions';
+import { TRIGGER_INPUT } from './recovery/constants';
+import { RecoveryFunction, type RecoveryPacing } from './recovery-function/recovery-function';
 import { shortestScheduleInterval } from './schedule-interval';
 import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
@@ -33,9 +31,6 @@ import { validateProps } from './validation';
 
 /** The specs `fromCfnConnector` passes to the constructor, with the connector each one guards. */
 const CFN_CONNECTORS = new WeakMap<GuardSpec, kafkaconnect.CfnConnector>();
-
-/** The recovery function's bundle, built with this library (`npx projen bundle`) and shipped in the package. */
-const RECOVERY_ASSET = path.join(__dirname, '..', 'assets', 'recovery', 'recovery.lambda');
 
 /**
  * Guards one Debezium source connector on Amazon MSK Connect against silent failure: the
@@ -255,54 +250,27 @@ export class DebeziumSilentFailureGuard extends Construct {
       // Operational state only (a lease and an attempt history): nothing to keep once the guard is gone.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.recoveryLogGroup = new logs.LogGroup(this, 'RecoveryLogGroup', {
-      retention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const restarts = mayRestart(strategy);
-    const recreates = mayRecreate(strategy);
-    this.recoveryRole = new iam.Role(this, 'RecoveryRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Recovery function of the Debezium guard for connector ${this.connectorName}`,
-      inlinePolicies: {
-        // minimize: false pins the document: @aws-cdk/aws-iam:minimizePolicies must not reshape it.
-        Recovery: new iam.PolicyDocument({
-          minimize: false,
-          statements: recoveryStatements(this, {
-            connectorName: this.connectorName,
-            // Without a stored request (fromCfnConnector) mayRecreate is false (validated), and the
-            // role and the bucket are not used: the role imported from the connector is a stand-in.
-            serviceExecutionRole: spec.serviceExecutionRole
-              ?? iam.Role.fromRoleArn(this, 'ServiceExecutionRole', cfnConnector!.serviceExecutionRoleArn),
-            mayRestart: restarts,
-            mayRecreate: recreates,
-            configBucketName: spec.configBucket?.bucketName ?? '',
-            configBucketOwner: spec.configBucket?.env.account ?? '',
-            configKey: spec.configKey ?? '',
-            configEncryptionKey: spec.configEncryptionKey ?? spec.configBucket?.encryptionKey,
-            topicArn: this.topic.topicArn,
-            topicKey,
-            stateTableArn: this.stateTable.tableArn,
-            alarmArn: this.compositeAlarm.alarmArn,
-            logGroupArn: this.recoveryLogGroup.logGroupArn,
-          }),
-        }),
-      },
-    });
-    this.acknowledgeWildcards(restarts, recreates);
-    this.recoveryFunction = new lambda.Function(this, 'RecoveryFunction', {
-      description: `Recovers Debezium connector ${this.connectorName} on MSK Connect (cdk-debezium-guard)`,
+    const recovery = new RecoveryFunction(this, 'RecoveryFunction', {
+      connectorName: this.connectorName,
+      strategy,
       runtime: spec.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(RECOVERY_ASSET),
-      role: this.recoveryRole,
-      logGroup: this.recoveryLogGroup,
-      // Each run makes at most one mutation plus a few reads; the SDK retries fit well inside this.
-      timeout: Duration.seconds(RECOVERY_FUNCTION_TIMEOUT_SECONDS),
-      memorySize: 256,
-      environment: this.recoveryEnvironment(strategy),
+      logRetention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      alarm: this.compositeAlarm,
+      stateTable: this.stateTable,
+      topic: this.topic,
+      topicKey,
+      // A guard of a CloudFormation-managed connector has no stored request and no role to pass.
+      storedRequest: spec.configBucket && spec.configKey !== undefined && spec.serviceExecutionRole ? {
+        bucket: spec.configBucket,
+        key: spec.configKey,
+        encryptionKey: spec.configEncryptionKey,
+        serviceExecutionRole: spec.serviceExecutionRole,
+      } : undefined,
+      pacing: this.recoveryPacing(),
     });
+    this.recoveryFunction = recovery;
+    this.recoveryRole = recovery.recoveryRole;
+    this.recoveryLogGroup = recovery.recoveryLogGroup;
 
     // A guard that cannot act must say so: e.g. AWS refusing the re-create of a deleted connector.
     this.recoveryErrorsAlarm = new cloudwatch.Alarm(this, 'RecoveryErrorsAlarm', {
@@ -393,7 +361,8 @@ export class DebeziumSilentFailureGuard extends Construct {
     return cloudwatch.AlarmRule.anyOf(stall, ...others);
   }
 
-  private recoveryEnvironment(strategy: RecoveryStrategy): Record<string, string> {
+  /** How the recovery function paces and bounds its recoveries. */
+  private recoveryPacing(): RecoveryPacing {
     const p = this.spec;
     // The periods the alarms really use (a Connected or lag metric keeps its own, 5 minutes by default).
     // After a fix an M-of-N alarm clears once fewer than M of its last N datapoints breach: up to
@@ -402,67 +371,17 @@ export class DebeziumSilentFailureGuard extends Construct {
     const signals = this.signalAlarms();
     const longestPeriod = Math.max(...signals.map((a) => alarmPeriodSeconds(a)));
     const longestClear = Math.max(...signals.map((a) => alarmClearSeconds(a)));
-    const verify = p.recoveryVerificationPeriod ?? Duration.seconds(Math.max(2 * longestPeriod, longestClear) + 180);
     return {
-      [ENV.CONNECTOR_NAME]: this.connectorName,
-      // A guard of a CloudFormation-managed connector has no stored request and no role to pass.
-      ...(p.configBucket && p.configKey !== undefined && p.serviceExecutionRole ? {
-        [ENV.CONFIG_BUCKET]: p.configBucket.bucketName,
-        [ENV.CONFIG_KEY]: p.configKey,
-        // The bucket's account (the stack's unless the bucket was imported with another): the read pins it.
-        [ENV.CONFIG_BUCKET_OWNER]: p.configBucket.env.account,
-        [ENV.SERVICE_EXECUTION_ROLE_ARN]: p.serviceExecutionRole.roleArn,
-      } : {}),
-      [ENV.TOPIC_ARN]: this.topic.topicArn,
-      [ENV.STATE_TABLE]: this.stateTable.tableName,
-      [ENV.ALARM_NAME]: this.compositeAlarm.alarmName,
-      [ENV.STRATEGY]: strategy,
-      [ENV.ALLOW_OFFSET_RESET]: String(p.allowOffsetReset ?? false),
-      [ENV.COOLDOWN_SECONDS]: String((p.recoveryCooldown ?? Duration.minutes(5)).toSeconds()),
-      [ENV.BUDGET]: String(p.recoveryBudget ?? 3),
-      [ENV.BUDGET_WINDOW_SECONDS]: String((p.recoveryBudgetWindow ?? Duration.hours(6)).toSeconds()),
-      [ENV.VERIFY_SECONDS]: String(verify.toSeconds()),
-      [ENV.OPERATION_TIMEOUT_SECONDS]: String((p.operationTimeout ?? Duration.minutes(30)).toSeconds()),
-      [ENV.METRICS_NAMESPACE]: RECOVERY_METRICS_NAMESPACE,
-      // Set only for such guards, so that the template of every other guard stays as it was.
-      ...(this.cfnConnector ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
-      // Only a guard with a schedule accepts a scheduled restart, at most one per this interval.
-      ...(p.preventiveRestartSchedule
-        ? { [ENV.SCHEDULED_RESTART_INTERVAL_SECONDS]: String(shortestScheduleInterval(p.preventiveRestartSchedule.expressionString)) }
-        : {}),
+      allowOffsetReset: p.allowOffsetReset ?? false,
+      cooldown: p.recoveryCooldown ?? Duration.minutes(5),
+      budget: p.recoveryBudget ?? 3,
+      budgetWindow: p.recoveryBudgetWindow ?? Duration.hours(6),
+      verification: p.recoveryVerificationPeriod ?? Duration.seconds(Math.max(2 * longestPeriod, longestClear) + 180),
+      operationTimeout: p.operationTimeout ?? Duration.minutes(30),
+      cloudFormationManaged: this.cfnConnector !== undefined,
+      scheduledRestartIntervalSeconds: p.preventiveRestartSchedule
+        ? shortestScheduleInterval(p.preventiveRestartSchedule.expressionString) : undefined,
     };
-  }
-
-  /** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
-  private acknowledgeWildcards(restarts: boolean, recreates: boolean): void {
-    const arn = (resource: string) => nagText(this, kafkaConnectArn(this, resource));
-    const acks: NagAcknowledgement[] = [
-      {
-        rule: 'AwsSolutions-IAM5',
-        finding: 'Resource::*',
-        reason: recreates
-          ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
-          : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
-      },
-      ...(restarts || recreates ? [{
-        rule: 'AwsSolutions-IAM5',
-        finding: `Resource::${arn(`connector/${this.connectorName}/*`)}`,
-        reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
-      }] : []),
-      {
-        rule: 'AwsSolutions-IAM5',
-        finding: `Resource::${arn(`connector-operation/${this.connectorName}/*`)}`,
-        reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
-      },
-    ];
-    if (recreates) {
-      acks.push({
-        rule: 'AwsSolutions-IAM5',
-        finding: `Resource::${arn('worker-configuration/*')}`,
-        reason: 'Read-only; the stored request names the worker configuration, which is only known at run time.',
-      });
-    }
-    acknowledgeNag(this.recoveryRole.node.defaultChild as CfnResource, acks);
   }
 
   /**

@@ -111,12 +111,10 @@ describe('the npm package', () => {
     expect(files).toEqual([...NOT_LIB, ...lib].sort());
   });
 
-  test('the construct is in it, with the two recovery modules it imports; the handler modules are not', () => {
+  test('the construct is in it, with its recovery function and the names it shares with the handler; the handler modules are not', () => {
     expect(files).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii', ASSET,
-      'lib/recovery/constants.js', 'lib/recovery/constants.d.ts', 'lib/recovery/permissions.js', 'lib/recovery/permissions.d.ts']));
-    expect(files.filter((f) => f.startsWith('lib/recovery/')).sort()).toEqual([
-      'lib/recovery/constants.d.ts', 'lib/recovery/constants.js', 'lib/recovery/permissions.d.ts', 'lib/recovery/permissions.js',
-    ]);
+      'lib/recovery-function/recovery-function.js', 'lib/recovery-function/permissions.js']));
+    expect(files.filter((f) => f.startsWith('lib/recovery/')).sort()).toEqual(['lib/recovery/constants.d.ts', 'lib/recovery/constants.js']);
   });
 
   test('no emulator, simulation, one-click generator, bench or handler source', () => {

@@ -10,7 +10,7 @@ import { DebeziumSilentFailureGuard } from '../../src/guard';
 import { KafkaConnectVersion } from '../../src/kafka-connect-version';
 import { RecoveryStrategy } from '../../src/props';
 import { ENV, mayRecreate, mayRestart, STRATEGY_NAMES } from '../../src/recovery/constants';
-import { RECREATE_ONLY_SIDS, SID } from '../../src/recovery/permissions';
+import { RECREATE_ONLY_SIDS, SID } from '../../src/recovery-function/permissions';
 import { compositeAlarmDescription } from '../../src/signals/alarm-text';
 
 /** Where `aws cloudformation package` finds the function code, relative to the template's folder. */

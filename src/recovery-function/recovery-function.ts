@@ -1,0 +1,150 @@
+import * as path from 'path';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { connector, guardAlarm, kafkaConnectArn, mergeNeeds, notifications, ownLogs, recoveryRecord, storedRequest, type Need, type StoredRequest } from './permissions';
+import { acknowledgeNag, nagText, type NagAcknowledgement } from '../nag';
+import { ENV, mayRecreate, mayRestart, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE } from '../recovery/constants';
+
+/** The recovery function's bundle, built with this library (`npx projen bundle`) and shipped in the package. */
+const RECOVERY_ASSET = path.join(__dirname, '..', '..', 'assets', 'recovery', 'recovery.lambda');
+
+/** How the function paces and bounds its recoveries: settings it reads, with no resource behind them. */
+export interface RecoveryPacing {
+  readonly allowOffsetReset: boolean;
+  readonly cooldown: Duration;
+  readonly budget: number;
+  readonly budgetWindow: Duration;
+  readonly verification: Duration;
+  readonly operationTimeout: Duration;
+  /** A guard of a connector that CloudFormation manages (`fromCfnConnector`). */
+  readonly cloudFormationManaged: boolean;
+  /** The preventive restart schedule's shortest interval; undefined without a schedule. */
+  readonly scheduledRestartIntervalSeconds?: number;
+}
+
+export interface RecoveryFunctionProps {
+  readonly connectorName: string;
+  readonly strategy: string;
+  readonly runtime: lambda.Runtime;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarm: cloudwatch.IAlarm;
+  readonly stateTable: dynamodb.ITable;
+  readonly topic: sns.ITopic;
+  readonly topicKey?: kms.IKey;
+  /** Undefined for a guard of a CloudFormation-managed connector: it never re-creates. */
+  readonly storedRequest?: StoredRequest;
+  readonly pacing: RecoveryPacing;
+}
+
+/**
+ * The recovery function, with its role and log group (created beside it in the guard's scope, as
+ * they always were). Each environment variable is set together with the statement that lets the
+ * function use what it names (`permissions.ts`).
+ */
+export class RecoveryFunction extends lambda.Function {
+  public readonly recoveryRole: iam.Role;
+  public readonly recoveryLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RecoveryFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, 'RecoveryLogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const recreates = mayRecreate(props.strategy);
+    if (recreates && !props.storedRequest) {
+      throw new Error(`recovery strategy ${props.strategy} re-creates the connector and needs the stored request`);
+    }
+    const needs = mergeNeeds([
+      ownLogs(logGroup),
+      connector(scope, props.connectorName, props.strategy),
+      ...(props.storedRequest ? [storedRequest(props.storedRequest, props.strategy)] : []),
+      notifications(props.topic, props.topicKey),
+      recoveryRecord(props.stateTable),
+      guardAlarm(props.alarm),
+      pacing(props.pacing),
+    ]);
+    const role = new iam.Role(scope, 'RecoveryRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Recovery function of the Debezium guard for connector ${props.connectorName}`,
+      // minimize: false pins the document: @aws-cdk/aws-iam:minimizePolicies must not reshape it.
+      inlinePolicies: { Recovery: new iam.PolicyDocument({ minimize: false, statements: needs.statements }) },
+    });
+    acknowledgeWildcards(role, props.connectorName, mayRestart(props.strategy), recreates);
+    super(scope, id, {
+      description: `Recovers Debezium connector ${props.connectorName} on MSK Connect (cdk-debezium-guard)`,
+      runtime: props.runtime,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(RECOVERY_ASSET),
+      role,
+      logGroup,
+      // Each run makes at most one mutation plus a few reads; the SDK retries fit well inside this.
+      timeout: Duration.seconds(RECOVERY_FUNCTION_TIMEOUT_SECONDS),
+      memorySize: 256,
+      environment: needs.environment,
+    });
+    this.recoveryRole = role;
+    this.recoveryLogGroup = logGroup;
+  }
+}
+
+/** The pacing settings: variables only, nothing to grant. */
+function pacing(p: RecoveryPacing): Need {
+  return {
+    environment: {
+      [ENV.ALLOW_OFFSET_RESET]: String(p.allowOffsetReset),
+      [ENV.COOLDOWN_SECONDS]: String(p.cooldown.toSeconds()),
+      [ENV.BUDGET]: String(p.budget),
+      [ENV.BUDGET_WINDOW_SECONDS]: String(p.budgetWindow.toSeconds()),
+      [ENV.VERIFY_SECONDS]: String(p.verification.toSeconds()),
+      [ENV.OPERATION_TIMEOUT_SECONDS]: String(p.operationTimeout.toSeconds()),
+      [ENV.METRICS_NAMESPACE]: RECOVERY_METRICS_NAMESPACE,
+      // Set only for such guards, so that the template of every other guard stays as it was.
+      ...(p.cloudFormationManaged ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
+      // Only a guard with a schedule accepts a scheduled restart, at most one per this interval.
+      ...(p.scheduledRestartIntervalSeconds !== undefined
+        ? { [ENV.SCHEDULED_RESTART_INTERVAL_SECONDS]: String(p.scheduledRestartIntervalSeconds) }
+        : {}),
+    },
+    statements: [],
+  };
+}
+
+/** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
+function acknowledgeWildcards(role: iam.Role, connectorName: string, restarts: boolean, recreates: boolean): void {
+  const arn = (resource: string) => nagText(role, kafkaConnectArn(role, resource));
+  const acks: NagAcknowledgement[] = [
+    {
+      rule: 'AwsSolutions-IAM5',
+      finding: 'Resource::*',
+      reason: recreates
+        ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
+        : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
+    },
+    ...(restarts || recreates ? [{
+      rule: 'AwsSolutions-IAM5',
+      finding: `Resource::${arn(`connector/${connectorName}/*`)}`,
+      reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
+    }] : []),
+    {
+      rule: 'AwsSolutions-IAM5',
+      finding: `Resource::${arn(`connector-operation/${connectorName}/*`)}`,
+      reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
+    },
+  ];
+  if (recreates) {
+    acks.push({
+      rule: 'AwsSolutions-IAM5',
+      finding: `Resource::${arn('worker-configuration/*')}`,
+      reason: 'Read-only; the stored request names the worker configuration, which is only known at run time.',
+    });
+  }
+  acknowledgeNag(role.node.defaultChild as CfnResource, acks);
+}
