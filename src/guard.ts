@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { allowAlarmsToUseTopicKey } from './alarm-topic-key';
 import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
+import { settle, type GuardSettings } from './guard-settings';
 import type { GuardSpec } from './guard-spec';
 import { KafkaConnectVersion } from './kafka-connect-version';
 import { claimConnector } from './one-guard-per-connector';
@@ -21,12 +22,11 @@ import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, Recove
 import { TRIGGER_INPUT } from './recovery/constants';
 import { RecoveryFunction, type RecoveryPacing } from './recovery-function/recovery-function';
 import { shortestScheduleInterval } from './schedule-interval';
-import { DEFAULT_OFFSET_COMMIT_WINDOW } from './signals/alarm-options';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
-import { connectedAlarm, lagAlarm } from './signals/debezium-alarms';
-import { OffsetCommitSignal } from './signals/offset-commit';
-import { NoProductionSignal } from './signals/production';
-import { TaskHealthSignal } from './signals/task-health';
+import { connectedSignal, lagSignal } from './signals/debezium-alarms';
+import { offsetCommitSignal, type OffsetCommitSignal } from './signals/offset-commit';
+import { noProductionSignal, type NoProductionSignal } from './signals/production';
+import { taskHealthSignal, type TaskHealthSignal } from './signals/task-health';
 import { validateProps } from './validation';
 
 /** The specs `fromCfnConnector` passes to the constructor, with the connector each one guards. */
@@ -139,12 +139,11 @@ export class DebeziumSilentFailureGuard extends Construct {
   /** The dashboard; undefined unless `createDashboard`. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
-  private readonly offsetCommits: cloudwatch.Metric;
-  private readonly pollRate: cloudwatch.Metric;
-  private readonly writeRate: cloudwatch.Metric;
-  private readonly erroredTasks: cloudwatch.Metric;
-  private readonly runningTasks: cloudwatch.Metric;
+  private readonly offsets: OffsetCommitSignal;
+  private readonly production: NoProductionSignal;
+  private readonly tasks: TaskHealthSignal;
   private readonly spec: GuardSpec;
+  private readonly settings: GuardSettings;
   private readonly cfnConnector?: kafkaconnect.CfnConnector;
 
   constructor(scope: Construct, id: string, props: DebeziumSilentFailureGuardProps) {
@@ -154,51 +153,29 @@ export class DebeziumSilentFailureGuard extends Construct {
     const cfnConnector = CFN_CONNECTORS.get(props);
     this.spec = spec;
     this.cfnConnector = cfnConnector;
-    this.connectorName = validateProps(this, spec, cfnConnector !== undefined);
+    const settings = settle(spec);
+    this.settings = settings;
+    this.connectorName = validateProps(this, spec, settings, cfnConnector !== undefined);
     claimConnector(this, this.connectorName, assertConnectorEnvironment(this, spec.connectorArn));
-    const strategy = spec.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE;
+    const strategy = settings.recoveryStrategy;
 
     // --- Signals ---
-    const version = spec.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X;
-    const offsets = new OffsetCommitSignal(this, 'OffsetCommit', {
-      connectorName: this.connectorName,
-      logGroup: spec.workerLogGroup,
-      filterPattern: spec.offsetCommitPattern ?? this.defaultCommitPattern(version),
-      window: spec.offsetCommitWindow,
-      tuning: spec.offsetCommitAlarm,
-      gapTuning: spec.offsetCommitGapAlarm,
-    });
-    this.offsetCommitMetricFilter = offsets.metricFilter;
-    this.offsetCommitAlarm = offsets.alarm;
-    this.offsetCommitGapAlarm = offsets.gapAlarm;
-    this.offsetCommits = offsets.commits;
-
-    const production = new NoProductionSignal(this, 'NoProduction', {
-      connectorName: this.connectorName,
-      tuning: spec.noProductionAlarm,
-    });
-    this.noProductionAlarm = production.alarm;
-    this.pollRate = production.pollRate;
-    this.writeRate = production.writeRate;
-
-    const tasks = new TaskHealthSignal(this, 'TaskHealth', {
-      connectorName: this.connectorName,
-      expectedRunningTasks: spec.expectedRunningTasks ?? 1,
-      tuning: spec.taskHealthAlarm,
-      crashLoopTuning: spec.crashLoopAlarm,
-    });
-    this.erroredTasksAlarm = tasks.erroredTasksAlarm;
-    this.runningTasksAlarm = tasks.runningTasksAlarm;
-    this.crashLoopAlarm = tasks.crashLoopAlarm;
-    this.erroredTasks = tasks.erroredTasks;
-    this.runningTasks = tasks.runningTasks;
-
+    const pattern = spec.offsetCommitPattern ?? this.defaultCommitPattern(settings.kafkaConnectVersion);
+    this.offsets = offsetCommitSignal(this, this.connectorName, settings, spec.workerLogGroup, pattern);
+    this.offsetCommitMetricFilter = this.offsets.metricFilter;
+    this.offsetCommitAlarm = this.offsets.alarm;
+    this.offsetCommitGapAlarm = this.offsets.gapAlarm;
+    this.production = noProductionSignal(this, this.connectorName, settings);
+    this.noProductionAlarm = this.production.alarm;
+    this.tasks = taskHealthSignal(this, this.connectorName, settings);
+    this.erroredTasksAlarm = this.tasks.erroredTasksAlarm;
+    this.runningTasksAlarm = this.tasks.runningTasksAlarm;
+    this.crashLoopAlarm = this.tasks.crashLoopAlarm;
     if (spec.connectedMetric) {
-      this.connectedAlarm = connectedAlarm(this, this.connectorName, spec.connectedMetric, spec.connectedAlarm);
+      this.connectedAlarm = connectedSignal(this, this.connectorName, settings, spec.connectedMetric);
     }
     if (spec.lagMetric) {
-      const thresholdMs = (spec.lagThreshold ?? Duration.minutes(5)).toMilliseconds();
-      this.lagAlarm = lagAlarm(this, this.connectorName, spec.lagMetric, thresholdMs, spec.lagAlarm);
+      this.lagAlarm = lagSignal(this, this.connectorName, settings, spec.lagMetric);
     }
 
     // --- Notifications ---
@@ -233,7 +210,7 @@ export class DebeziumSilentFailureGuard extends Construct {
       compositeAlarmName: guardAlarmName(this.connectorName, 'log-delivery'),
       alarmDescription: logDeliveryAlarmDescription(this.connectorName),
       actionsSuppressor: this.compositeAlarm,
-      actionsSuppressorExtensionPeriod: (spec.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW).plus(Duration.minutes(1)),
+      actionsSuppressorExtensionPeriod: settings.offsetCommitWindow.plus(Duration.minutes(1)),
       alarmRule: cloudwatch.AlarmRule.allOf(
         cloudwatch.AlarmRule.fromAlarm(this.offsetCommitAlarm, cloudwatch.AlarmState.ALARM),
         cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(this.noProductionAlarm, cloudwatch.AlarmState.ALARM)),
@@ -253,8 +230,8 @@ export class DebeziumSilentFailureGuard extends Construct {
     const recovery = new RecoveryFunction(this, 'RecoveryFunction', {
       connectorName: this.connectorName,
       strategy,
-      runtime: spec.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
-      logRetention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      runtime: settings.recoveryFunctionRuntime,
+      logRetention: settings.recoveryLogRetention,
       alarm: this.compositeAlarm,
       stateTable: this.stateTable,
       topic: this.topic,
@@ -331,11 +308,11 @@ export class DebeziumSilentFailureGuard extends Construct {
     return guardWidgets({
       connectorName: this.connectorName,
       alarms: [this.compositeAlarm, ...this.signalAlarms(), this.offsetCommitAlarm, this.logDeliveryAlarm],
-      offsetCommits: this.offsetCommits,
-      pollRate: this.pollRate,
-      writeRate: this.writeRate,
-      erroredTasks: this.erroredTasks,
-      runningTasks: this.runningTasks,
+      offsetCommits: this.offsets.commits,
+      pollRate: this.production.pollRate,
+      writeRate: this.production.writeRate,
+      erroredTasks: this.tasks.erroredTasks,
+      runningTasks: this.tasks.runningTasks,
       connectedMetric: this.spec.connectedMetric,
       lagMetric: this.spec.lagMetric,
     });
@@ -363,7 +340,7 @@ export class DebeziumSilentFailureGuard extends Construct {
 
   /** How the recovery function paces and bounds its recoveries. */
   private recoveryPacing(): RecoveryPacing {
-    const p = this.spec;
+    const p = this.settings;
     // The periods the alarms really use (a Connected or lag metric keeps its own, 5 minutes by default).
     // After a fix an M-of-N alarm clears once fewer than M of its last N datapoints breach: up to
     // N - M + 1 periods (the crash-loop alarm's 4 minutes by default), plus metric delay. A shorter
@@ -372,15 +349,15 @@ export class DebeziumSilentFailureGuard extends Construct {
     const longestPeriod = Math.max(...signals.map((a) => alarmPeriodSeconds(a)));
     const longestClear = Math.max(...signals.map((a) => alarmClearSeconds(a)));
     return {
-      allowOffsetReset: p.allowOffsetReset ?? false,
-      cooldown: p.recoveryCooldown ?? Duration.minutes(5),
-      budget: p.recoveryBudget ?? 3,
-      budgetWindow: p.recoveryBudgetWindow ?? Duration.hours(6),
-      verification: p.recoveryVerificationPeriod ?? Duration.seconds(Math.max(2 * longestPeriod, longestClear) + 180),
-      operationTimeout: p.operationTimeout ?? Duration.minutes(30),
+      allowOffsetReset: p.allowOffsetReset,
+      cooldown: p.recoveryCooldown,
+      budget: p.recoveryBudget,
+      budgetWindow: p.recoveryBudgetWindow,
+      verification: this.spec.recoveryVerificationPeriod ?? Duration.seconds(Math.max(2 * longestPeriod, longestClear) + 180),
+      operationTimeout: p.operationTimeout,
       cloudFormationManaged: this.cfnConnector !== undefined,
-      scheduledRestartIntervalSeconds: p.preventiveRestartSchedule
-        ? shortestScheduleInterval(p.preventiveRestartSchedule.expressionString) : undefined,
+      scheduledRestartIntervalSeconds: this.spec.preventiveRestartSchedule
+        ? shortestScheduleInterval(this.spec.preventiveRestartSchedule.expressionString) : undefined,
     };
   }
 

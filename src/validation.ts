@@ -2,11 +2,10 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { parseConnectorArn } from './connector-arn';
+import { TUNING_PROPS, type GuardSettings } from './guard-settings';
 import type { GuardSpec } from './guard-spec';
 import { AlarmTuning, RecoveryStrategy } from './props';
-import { DEFAULT_EVALUATION_PERIODS, DEFAULT_OFFSET_COMMIT_WINDOW, offsetCommitEvaluationPeriods } from './signals/alarm-options';
 import { DebeziumGuardWarnings } from './warnings';
-
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -14,13 +13,15 @@ const CONNECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 /**
- * Resolves the connector name and checks every prop, collecting all problems and throwing once,
- * so that a user fixes them in one pass. Unresolved tokens are skipped, never rejected.
+ * Resolves the connector name and checks every prop and the settings made of them, collecting all
+ * problems and throwing once, with the guard's construct path, so that a user fixes them in one
+ * pass and knows which guard of a stack failed. Unresolved tokens are skipped, never rejected.
  *
+ * @param settings the props with their defaults filled in (`settle`)
  * @param cloudFormationManaged the guard was built by `fromCfnConnector`
  * @returns the connector name (literal or token)
  */
-export function validateProps(scope: Construct, props: GuardSpec, cloudFormationManaged: boolean): string {
+export function validateProps(scope: Construct, props: GuardSpec, settings: GuardSettings, cloudFormationManaged: boolean): string {
   const problems: string[] = [];
   const arn = parseConnectorArn(props.connectorArn);
   const arnIsToken = Token.isUnresolved(props.connectorArn);
@@ -69,8 +70,8 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
   if (props.offsetCommitWindow && props.offsetCommitAlarm?.evaluationPeriods !== undefined) {
     problems.push('offsetCommitWindow and offsetCommitAlarm.evaluationPeriods both set the offset-commit window; set only one');
   }
-  const offsetPeriod = props.offsetCommitAlarm?.period ?? Duration.minutes(1);
-  const offsetWindow = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
+  const offsetPeriod = settings.offsetCommitAlarm.period;
+  const offsetWindow = settings.offsetCommitWindow;
   if (props.offsetCommitAlarm?.evaluationPeriods === undefined && usable(offsetWindow) && usable(offsetPeriod)) {
     const window = offsetWindow.toSeconds();
     const period = offsetPeriod.toSeconds();
@@ -80,15 +81,14 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
         : `offsetCommitAlarm.period (${period} s) must divide the default offsetCommitWindow (${window} s); set offsetCommitWindow to a multiple of the period, or choose a period that divides ${window} s`);
     }
   }
+  // The offset-commit alarm's default evaluation periods come from the window and the period: known
+  // only when both are.
   const resolvable = usable(offsetWindow) && usable(offsetPeriod);
-  tuning(problems, 'offsetCommitAlarm', props.offsetCommitAlarm,
-    resolvable ? offsetCommitEvaluationPeriods(props.offsetCommitWindow, props.offsetCommitAlarm) : undefined, 'offsetCommitWindow / period', usable);
-  tuning(problems, 'offsetCommitGapAlarm', props.offsetCommitGapAlarm, DEFAULT_EVALUATION_PERIODS.offsetCommitGap, 'the default', usable);
-  tuning(problems, 'noProductionAlarm', props.noProductionAlarm, DEFAULT_EVALUATION_PERIODS.noProduction, 'the default', usable);
-  tuning(problems, 'taskHealthAlarm', props.taskHealthAlarm, DEFAULT_EVALUATION_PERIODS.taskHealth, 'the default', usable);
-  tuning(problems, 'crashLoopAlarm', props.crashLoopAlarm, DEFAULT_EVALUATION_PERIODS.crashLoop, 'the default', usable);
-  tuning(problems, 'connectedAlarm', props.connectedAlarm, DEFAULT_EVALUATION_PERIODS.connected, 'the default', usable);
-  tuning(problems, 'lagAlarm', props.lagAlarm, DEFAULT_EVALUATION_PERIODS.lag, 'the default', usable);
+  for (const prop of TUNING_PROPS) {
+    const derived = prop === 'offsetCommitAlarm';
+    tuning(problems, prop, props[prop], derived && !resolvable ? undefined : settings[prop].evaluationPeriods,
+      derived ? 'offsetCommitWindow / period' : 'the default', usable);
+  }
   if (props.connectedAlarm && !props.connectedMetric) {
     problems.push('connectedAlarm is set but connectedMetric is not; pass connectedMetric or remove connectedAlarm');
   }
@@ -125,24 +125,21 @@ export function validateProps(scope: Construct, props: GuardSpec, cloudFormation
   }
 
   if (problems.length > 0) {
-    throw new Error(`Invalid DebeziumSilentFailureGuard props:\n- ${problems.join('\n- ')}`);
+    throw new Error(`Invalid DebeziumSilentFailureGuard props at ${scope.node.path}:\n- ${problems.join('\n- ')}`);
   }
-  warn(scope, props);
+  warn(scope, props, settings);
   return props.connectorName ?? arn!.name;
 }
 
-function warn(scope: Construct, props: GuardSpec): void {
+function warn(scope: Construct, props: GuardSpec, settings: GuardSettings): void {
   const annotations = Annotations.of(scope);
   // The window a healthy connector must commit within: a datapointsToAlarm below the evaluation
   // periods shortens it (2 of 5 alarms on any 2 silent periods).
-  const offsetTuning = props.offsetCommitAlarm;
-  const period = offsetTuning?.period ?? Duration.minutes(1);
-  const window = props.offsetCommitWindow ?? DEFAULT_OFFSET_COMMIT_WINDOW;
-  const flush = props.offsetFlushInterval ?? Duration.seconds(60);
-  const counts = [offsetTuning?.evaluationPeriods, offsetTuning?.datapointsToAlarm];
-  if (!period.isUnresolved() && !window.isUnresolved() && !flush.isUnresolved() && !counts.some((n) => n !== undefined && Token.isUnresolved(n))) {
-    const evaluationPeriods = offsetCommitEvaluationPeriods(props.offsetCommitWindow, offsetTuning);
-    const datapoints = Math.min(offsetTuning?.datapointsToAlarm ?? evaluationPeriods, evaluationPeriods);
+  const { period, evaluationPeriods, datapointsToAlarm: datapoints } = settings.offsetCommitAlarm;
+  const window = settings.offsetCommitWindow;
+  const flush = settings.offsetFlushInterval;
+  const resolved = ![period, window, flush].some((d) => d.isUnresolved()) && ![evaluationPeriods, datapoints].some((n) => Token.isUnresolved(n));
+  if (resolved) {
     const effective = period.toSeconds() * datapoints;
     const minimum = Math.max(180, 3 * flush.toSeconds());
     if (effective < minimum) {
@@ -162,10 +159,9 @@ function warn(scope: Construct, props: GuardSpec): void {
     annotations.addWarningV2(DebeziumGuardWarnings.OFFSET_COMMIT_MISSING_DATA_NOT_BREACHING,
       `offsetCommitAlarm.treatMissingData is ${props.offsetCommitAlarm.treatMissingData}: a connector that stopped logging commits produces no data, so the alarm may never fire`);
   }
-  for (const [prop, t] of [
-    ['offsetCommitAlarm', props.offsetCommitAlarm], ['offsetCommitGapAlarm', props.offsetCommitGapAlarm],
-    ['noProductionAlarm', props.noProductionAlarm], ['taskHealthAlarm', props.taskHealthAlarm], ['crashLoopAlarm', props.crashLoopAlarm],
-  ] as const) {
+  // The Debezium metrics' alarms are left out: their metrics are the caller's, at whatever resolution.
+  for (const prop of TUNING_PROPS.filter((p) => p !== 'connectedAlarm' && p !== 'lagAlarm')) {
+    const t = props[prop];
     if (t?.period && !t.period.isUnresolved() && t.period.toSeconds() < 60) {
       annotations.addWarningV2(DebeziumGuardWarnings.SUB_MINUTE_PERIOD,
         `${prop}.period is ${t.period.toSeconds()} s: metric filter and AWS/KafkaConnect metrics have 1-minute resolution, so most shorter periods read as missing data`);
@@ -244,11 +240,6 @@ function durationProblems(problems: string[], props: GuardSpec): (d: Duration) =
   }
   return (d) => !d.isUnresolved() && !rejected.has(d);
 }
-
-/** The props that take an `AlarmTuning`. */
-const TUNING_PROPS = [
-  'offsetCommitAlarm', 'offsetCommitGapAlarm', 'noProductionAlarm', 'taskHealthAlarm', 'crashLoopAlarm', 'connectedAlarm', 'lagAlarm',
-] as const;
 
 function positive(problems: string[], prop: string, d: Duration | undefined): void {
   if (d && !d.isUnresolved() && Number.isFinite(d.toMilliseconds({ integral: false })) && d.toMilliseconds({ integral: false }) <= 0) {

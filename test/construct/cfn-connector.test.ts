@@ -74,7 +74,7 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
 
   test.each([RecoveryStrategy.RESTART_THEN_RECREATE, RecoveryStrategy.RECREATE])('a strategy that re-creates (%s) is a synth error', (strategy) => {
     expect(() => fromCfnConnector({ recoveryStrategy: strategy })).toThrow(new Error(
-      'Invalid DebeziumSilentFailureGuard props:\n- recoveryStrategy must be RESTART_ONLY or NOTIFY_ONLY for a connector that CloudFormation manages (fromCfnConnector), '
+      'Invalid DebeziumSilentFailureGuard props at TestStack/OrdersCdcGuard:\n- recoveryStrategy must be RESTART_ONLY or NOTIFY_ONLY for a connector that CloudFormation manages (fromCfnConnector), '
       + `got ${strategy}: re-created behind CloudFormation's back, it would get a new ARN its stack does not know; `
       + 'to replace the connector, change it in its own stack and deploy that'));
   });

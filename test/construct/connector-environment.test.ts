@@ -46,7 +46,7 @@ describe('a literal connectorArn in an environment-agnostic stack fails the depl
   test('a stack with only its region set, another than the ARN\'s, is a synth error', () => {
     const stack = newStack({ region: 'us-east-1' });
     expect(() => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack))).toThrow(new Error(
-      'Invalid DebeziumSilentFailureGuard props:\n- connectorArn is in region ap-northeast-2 but the stack deploys to us-east-1; deploy the guard in the connector\'s region'));
+      'Invalid DebeziumSilentFailureGuard props at TestStack/OrdersCdcGuard:\n- connectorArn is in region ap-northeast-2 but the stack deploys to us-east-1; deploy the guard in the connector\'s region'));
   });
 
   test('two guards in one stack get a rule each, named after the guard', () => {

@@ -98,7 +98,7 @@ describe('the alarms that corroborate a stall', () => {
     expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, {
       noProductionAlarm: { datapointsToAlarm: 3 },
       crashLoopAlarm: { datapointsToAlarm: 6 },
-    }))).toThrow('Invalid DebeziumSilentFailureGuard props:\n'
+    }))).toThrow('Invalid DebeziumSilentFailureGuard props at TestStack/G:\n'
       + '- noProductionAlarm.datapointsToAlarm (3) must be at most its evaluation periods (2, the default); set noProductionAlarm.evaluationPeriods to at least 3 or lower datapointsToAlarm\n'
       + '- crashLoopAlarm.datapointsToAlarm (6) must be at most its evaluation periods (5, the default); set crashLoopAlarm.evaluationPeriods to at least 6 or lower datapointsToAlarm');
   });

@@ -6,6 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { ACCOUNT, newStack, ORDERS_ARN, quickStartProps, REGION } from './fixtures';
 import { DebeziumGuardWarnings, DebeziumSilentFailureGuard, DebeziumSilentFailureGuardProps, RecoveryStrategy } from '../../src';
 
@@ -16,7 +17,9 @@ function build(overrides: Partial<DebeziumSilentFailureGuardProps>, env: Env = {
   return () => new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack, overrides));
 }
 
-const PREFIX = 'Invalid DebeziumSilentFailureGuard props:\n- ';
+/** The guard's construct path: with two guards in a stack, a user knows which one failed. */
+const PREFIX = 'Invalid DebeziumSilentFailureGuard props at TestStack/OrdersCdcGuard:\n- ';
+const PREFIX_G = PREFIX.replace('OrdersCdcGuard', 'G');
 
 describe('rejected props name the prop, the value and the fix', () => {
   test.each([
@@ -191,6 +194,15 @@ describe('rejected props name the prop, the value and the fix', () => {
     expect(() => Duration.minutes(5).minus(Duration.minutes(6))).toThrow(/Duration amounts cannot be negative/);
   });
 
+  test('with two guards in a stack, the error names the one that failed by its construct path', () => {
+    const stack = newStack();
+    new DebeziumSilentFailureGuard(stack, 'OrdersCdcGuard', quickStartProps(stack));
+    const scope = new Construct(stack, 'Payments');
+    expect(() => new DebeziumSilentFailureGuard(scope, 'Guard', quickStartProps(stack, {
+      connectorArn: ORDERS_ARN.replace('orders-cdc', 'payments-cdc'), recoveryBudget: 0,
+    }))).toThrow(new Error('Invalid DebeziumSilentFailureGuard props at TestStack/Payments/Guard:\n- recoveryBudget must be a positive integer, got 0'));
+  });
+
   test('ARN from another region or account than the stack', () => {
     expect(build({}, { account: '210987654321', region: 'us-east-1' })).toThrow(new Error(
       PREFIX + 'connectorArn is in region ap-northeast-2 but the stack deploys to us-east-1; deploy the guard in the connector\'s region\n'
@@ -206,7 +218,7 @@ describe('rejected props name the prop, the value and the fix', () => {
     const topic = sns.Topic.fromTopicArn(stack, 'T', `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`);
     const key = new kms.Key(stack, 'K');
     expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { topic, topicEncryptionKey: key }))).toThrow(new Error(
-      PREFIX + 'topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop'));
+      PREFIX_G + 'topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop'));
   });
 
   test('every problem is reported at once', () => {
@@ -223,7 +235,7 @@ describe('tokens', () => {
     const stack = newStack();
     const arn = tokenArn(stack);
     expect(() => new DebeziumSilentFailureGuard(stack, 'G', quickStartProps(stack, { connectorArn: arn }))).toThrow(new Error(
-      PREFIX + 'connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time'));
+      PREFIX_G + 'connectorName is required when connectorArn is a token (a parameter or an attribute): the name cannot be read from it at synth time'));
   });
 
   test('a token ARN with a token name synthesizes, using the name everywhere', () => {
