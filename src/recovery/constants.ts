@@ -45,7 +45,10 @@ export function mayRecreate(strategy: string): boolean {
   return strategy === 'RESTART_THEN_RECREATE' || strategy === 'RECREATE';
 }
 
-/** CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format). */
+/**
+ * CloudWatch namespace of the recovery function's own metrics (Embedded Metric Format): what the
+ * construct sets in `POWERTOOLS_METRICS_NAMESPACE`, and what the function falls back to without it.
+ */
 export const RECOVERY_METRICS_NAMESPACE = 'DebeziumGuard';
 
 /** The recovery function's Powertools service name: in every log line, and the `service` dimension of its metrics. */

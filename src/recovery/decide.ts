@@ -2,7 +2,8 @@
  * The recovery function's decision core: one pure function from what is stored, observed and asked to
  * the one next step. This file dispatches by trigger and phase; each phase's rules live in `decide/`
  * (`idle`, `restarting`, `verifying`, `recreate` before a delete, `deleting`, `creating`, `escalated`,
- * `operator` for reset and recover), over the shared record transitions in `decide/transitions.ts`.
+ * `operator` for reset and recover), over the shared record transitions in `decide/transitions.ts`;
+ * what each notice says is in `notices.ts`.
  */
 import { decideCreating } from './decide/creating';
 import { decideDeleting } from './decide/deleting';

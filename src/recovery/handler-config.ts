@@ -1,4 +1,4 @@
-import { ENV, mayRecreate, STRATEGY_NAMES } from './constants';
+import { ENV, mayRecreate, RECOVERY_METRICS_NAMESPACE, STRATEGY_NAMES } from './constants';
 import type { Settings, Strategy } from './model';
 
 
@@ -14,6 +14,8 @@ export interface HandlerConfig {
   readonly topicArn: string;
   readonly stateTable: string;
   readonly alarmName: string;
+  /** The namespace of the function's metrics: the one the construct sets, else the guard's own (a local run sets none). */
+  readonly metricsNamespace: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     topicArn: text(ENV.TOPIC_ARN),
     stateTable: text(ENV.STATE_TABLE),
     alarmName: text(ENV.ALARM_NAME),
+    metricsNamespace: env[ENV.METRICS_NAMESPACE] || RECOVERY_METRICS_NAMESPACE,
   };
   if (problems.length > 0) {
     throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);

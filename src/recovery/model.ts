@@ -178,6 +178,16 @@ export interface Incident {
 
 export type Step = 'restart' | 'recreate';
 
+/**
+ * Why re-creating the running connector from the stored request would harm it: its CloudFormation
+ * stack (named when the connector's tags say which) would lose track of it, it could not be compared
+ * with the request, or the request differs from it in these keys (a recreate would revert them).
+ */
+export type RevertRisk =
+  | { readonly kind: 'CLOUDFORMATION'; readonly stack?: string }
+  | { readonly kind: 'UNCOMPARED' }
+  | { readonly kind: 'DIFFERS'; readonly differences: readonly string[] };
+
 export const INITIAL_RECORD: RecoveryRecord = { phase: 'IDLE', attempts: [] };
 
 /** The one AWS call the decision asks for (at most one per run). */

@@ -1,6 +1,7 @@
 import { RECOVERY_METRIC } from './constants';
 import { decide } from './decide';
 import type { ConfigCheck, ConnectorView, Decision, Observation, RecoveryRecord, Settings, TriggerKind } from './model';
+import { recoveryStepFailing } from './notices';
 import { LeaseLostError, type Leased, type Ports } from './ports';
 import { renderNotice, subjectLine } from './render-notice';
 import { compareWithRunning } from './request-drift';
@@ -163,19 +164,12 @@ async function afterFailure(ports: Ports, options: RunOptions, current: Leased, 
   }
   if (critical) {
     // The run already failed; a notice that cannot be sent either is in the log, and the errors alarm fires.
-    const phase = record.phase === 'DELETING' ? 'deleting' : 're-creating';
     await announce(ports, options.settings, {
       action: { kind: 'NONE' },
       record: next,
       reason: 'recovery step failed',
       events: [],
-      notice: {
-        severity: 'CRITICAL',
-        subject: `[CRITICAL] ${options.settings.connectorName}: recovery step failing while ${phase} the connector`,
-        seen: `A recovery step failed while ${phase} the connector: ${describeError(err, secrets)}.`,
-        done: 'The guard retries every minute and re-creates the connector as soon as AWS accepts the request.',
-        next: 'Check the error (permissions, the stored request, MSK Connect quotas) now: the connector may be deleted until this succeeds.',
-      },
+      notice: recoveryStepFailing(options.settings, record.phase, describeError(err, secrets)),
     }, ports.clock.now(), secrets).catch(() => undefined);
   }
 }

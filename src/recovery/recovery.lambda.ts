@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { RECOVERY_LEASE_MS, RECOVERY_METRICS_NAMESPACE, RECOVERY_SERVICE_NAME } from './constants';
+import { RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { readHandlerConfig } from './handler-config';
 import { ACCEPTED_EVENTS, eventShape, triggerOf } from './invocation';
 import type { Clock, Ports, Telemetry } from './ports';
@@ -39,7 +39,9 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
     }
     const config = readHandlerConfig(env);
     clients ??= createClients(env);
-    const metrics = new Metrics({ namespace: RECOVERY_METRICS_NAMESPACE, serviceName: RECOVERY_SERVICE_NAME });
+    // Powertools would read POWERTOOLS_METRICS_NAMESPACE itself, but an explicit namespace overrides it:
+    // the handler passes the one its environment (the construct, or a test's overrides) gives.
+    const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: RECOVERY_SERVICE_NAME });
     logger.appendKeys({ connectorName: config.settings.connectorName });
     const telemetry: Telemetry = {
       info: (message, fields) => logger.info(message, { ...fields }),

@@ -1,4 +1,4 @@
-import { ENV } from '../../src/recovery/constants';
+import { ENV, RECOVERY_METRICS_NAMESPACE } from '../../src/recovery/constants';
 import { readHandlerConfig } from '../../src/recovery/handler-config';
 import { triggerOf } from '../../src/recovery/invocation';
 
@@ -21,6 +21,7 @@ const FULL_ENV: Record<string, string> = {
   [ENV.BUDGET_WINDOW_SECONDS]: '21600',
   [ENV.VERIFY_SECONDS]: '600',
   [ENV.OPERATION_TIMEOUT_SECONDS]: '900',
+  [ENV.METRICS_NAMESPACE]: 'DebeziumGuard',
 };
 
 function envWith(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
@@ -51,7 +52,16 @@ describe('readHandlerConfig', () => {
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:guard',
       stateTable: 'guard-state',
       alarmName: 'orders-cdc-silent-failure',
+      metricsNamespace: 'DebeziumGuard',
     });
+  });
+
+  test('the metrics namespace is the one the environment sets (POWERTOOLS_METRICS_NAMESPACE), not a constant', () => {
+    expect(readHandlerConfig(envWith({ [ENV.METRICS_NAMESPACE]: 'OrdersGuard' })).metricsNamespace).toBe('OrdersGuard');
+  });
+
+  test.each([undefined, ''])('without a metrics namespace (%p: a local run), the guard\'s own', (value) => {
+    expect(readHandlerConfig(envWith({ [ENV.METRICS_NAMESPACE]: value })).metricsNamespace).toBe(RECOVERY_METRICS_NAMESPACE);
   });
 
   test.each(['RESTART_ONLY', 'NOTIFY_ONLY'])('%s (a CloudFormation-managed connector\'s guard): no stored request or role needed', (strategy) => {

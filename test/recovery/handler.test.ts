@@ -557,7 +557,8 @@ describe('what stops the guard from acting, through the real adapter', () => {
 });
 
 describe('telemetry', () => {
-  test('recovery metrics are written as EMF with the connector dimension', async () => {
+  /** The EMF lines a run on an alarm (a restart) writes to stdout, metrics on. */
+  async function metricsOfARestart(): Promise<any[]> {
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     kc.on(RestartConnectorCommand).resolves({ connectorOperationArn: OP_ARN });
     const lines: string[] = [];
@@ -566,7 +567,11 @@ describe('telemetry', () => {
       return true;
     });
     await createHandler({ clock })(ALARM_EVENT, context('r'));
-    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('_aws')).map((l) => JSON.parse(l));
+    return lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('_aws')).map((l) => JSON.parse(l));
+  }
+
+  test('recovery metrics are written as EMF with the connector dimension', async () => {
+    const emf = await metricsOfARestart();
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'DebeziumGuard', Metrics: [{ Name: 'RecoveryStepStarted', Unit: 'Count' }] }] },
@@ -575,6 +580,12 @@ describe('telemetry', () => {
       RecoveryStepStarted: 1,
     });
     expect(emf[0]._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(expect.arrayContaining(['ConnectorName', 'Step']));
+  });
+
+  test('the metrics namespace is the one the construct sets in POWERTOOLS_METRICS_NAMESPACE', async () => {
+    process.env[ENV.METRICS_NAMESPACE] = 'OrdersGuard';
+    const emf = await metricsOfARestart();
+    expect(emf.map((line) => line._aws.CloudWatchMetrics[0].Namespace)).toEqual(['OrdersGuard']);
   });
 
   test('logs are silent under POWERTOOLS_LOG_LEVEL=SILENT and metrics off under POWERTOOLS_METRICS_DISABLED', async () => {

@@ -1,5 +1,6 @@
 import { mayRecreate } from '../constants';
-import type { ConnectorView, Decision, RecoveryRecord } from '../model';
+import type { ConnectorView, Decision, RecoveryRecord, Settings } from '../model';
+import { deletedButStrategyCannotCreate, recreatedFailed, requestStillUnusable, stillCreating, type Escalation } from '../notices';
 import { fingerprintDifferences } from '../request-drift';
 import { locationMismatch, requestOffsetsLocation } from '../stored-request';
 import { offsetsLocation } from './recreate';
@@ -13,9 +14,7 @@ export function decideCreating(input: DecisionInput): Decision {
     // The create was never issued, or was refused: issue it again (a duplicate is refused by the API).
     return createDeleted(input, record, {
       reading: 'connector still missing; reading the stored request to create it',
-      blocked: 'create pending but the stored request is unusable',
-      seen: (problem) => `The connector is deleted and the stored CreateConnector request is unusable: ${problem}.`,
-      fix: 'Fix the stored request',
+      blocked: requestStillUnusable,
       creating: 'connector still missing; issuing the create again',
     });
   }
@@ -35,16 +34,10 @@ export function waitForCreate(input: DecisionInput, connector: ConnectorView, wh
     return verify(adopted, connector.arn, `${why}; verifying`);
   }
   if (connector.state === 'FAILED') {
-    return escalate(input, record, 're-created connector FAILED',
-      'The guard re-created the connector from the stored request, and the new connector is FAILED.',
-      'Stopped acting.',
-      'Read the new connector\'s worker logs; fix the stored request or its dependencies, then `{"action":"reset"}`.', 'CRITICAL');
+    return escalate(input, record, recreatedFailed(input.settings));
   }
   const base: RecoveryRecord = { ...record, phase: 'CREATING', connectorArn: connector.arn };
-  return slow({ ...input, record: base }, `${why}; waiting`,
-    `The re-created connector has been ${connector.state} longer than expected.`,
-    'Still waiting for it to reach RUNNING.',
-    'Nothing yet; if it never reaches RUNNING, check the connector in the MSK console.');
+  return slow({ ...input, record: base }, `${why}; waiting`, stillCreating(input.settings, connector.state));
 }
 
 /** What stands before the create of the connector the guard deleted; undefined when nothing does. */
@@ -71,10 +64,8 @@ export function createHurdle(input: DecisionInput): CreateHurdle | undefined {
 export interface CreateWords {
   /** The log reason while the stored request is read. */
   readonly reading: string;
-  /** The escalation's reason when the request is unusable, what it says was seen, and what to fix. */
-  readonly blocked: string;
-  readonly seen: (problem: string) => string;
-  readonly fix: string;
+  /** The escalation when the request is unusable for this reason. */
+  readonly blocked: (settings: Settings, problem: string) => Escalation;
   /** The log reason of the create. */
   readonly creating: string;
 }
@@ -88,7 +79,8 @@ export function createDeleted(input: DecisionInput, next: RecoveryRecord, words:
     case 'READ':
       return { action: { kind: 'LOAD_CONFIG' }, record: input.record, reason: words.reading, events: [] };
     case 'UNUSABLE':
-      return createBlocked(input, words.blocked, words.seen(hurdle.problem), words.fix);
+      // The create stays owed: the guard creates the connector once the request is usable again.
+      return escalate(input, input.record, words.blocked(input.settings, hurdle.problem), true);
     default:
       return create(input, next, words.creating);
   }
@@ -143,17 +135,6 @@ export function create(input: DecisionInput, record: RecoveryRecord, reason: str
   return { action: { kind: 'CREATE', request: config.request! }, record: incident === record.incident ? record : { ...record, incident }, reason, events: [] };
 }
 
-/**
- * The connector the guard deleted cannot be re-created from the stored request: a CRITICAL escalation
- * that keeps the create owed, so that the guard creates it once the request is usable again.
- */
-export function createBlocked(input: DecisionInput, reason: string, seen: string, fix: string): Decision {
-  return escalate(input, input.record, reason, seen, 'Could not re-create the connector. It is DELETED.',
-    `${fix} (the guard re-checks it every minute and re-creates the connector once it is usable), `
-    + 'or invoke the guard with `{"action":"recover"}` (it accepts a request changed since the delete, if it keeps the offsets), '
-    + 'or create the connector by hand.', 'CRITICAL', true);
-}
-
 /** Takes up the create an escalation owed: phase CREATING, the escalation and the old phase's marks cleared. */
 export function resumeOwedCreate(record: RecoveryRecord, now: number, attempts: number[]): RecoveryRecord {
   return {
@@ -177,11 +158,5 @@ export function isGone(connector: ConnectorView | undefined): boolean {
  * and keep owing the create, which goes ahead as soon as a re-creating strategy is deployed again.
  */
 export function strategyCannotCreate(input: DecisionInput, record: RecoveryRecord): Decision {
-  const strategy = input.settings.strategy;
-  return escalate(input, record, `connector deleted, but the strategy is now ${strategy}`,
-    `The guard deleted the connector to re-create it, and its strategy has since been changed to ${strategy}, whose role cannot create connectors.`,
-    'Nothing: the connector is still deleted.',
-    'Deploy the guard again with RESTART_THEN_RECREATE or RECREATE: it then creates the connector from the stored request on its next run. '
-    + 'Or re-create the connector by hand from the stored request, then reset the guard with `{"action":"reset"}`.',
-    'CRITICAL', true);
+  return escalate(input, record, deletedButStrategyCannotCreate(input.settings), true);
 }

@@ -1,7 +1,11 @@
+import { minutes } from '../duration';
 import type { Action, ConnectorView, Decision } from '../model';
+import {
+  deleteAcceptedStillListed, deleteKeepsFailing, otherOperationBeforeDelete, recreateAbandoned, requestUnusableAfterDelete, stillDeleting,
+} from '../notices';
 import { createDeleted, waitForCreate } from './creating';
 import { reasonNotToDelete, revertRisk, startRecreate } from './recreate';
-import { minutes, none, notice, slow, TRANSITIONAL, type DecisionInput } from './transitions';
+import { none, slow, TRANSITIONAL, type DecisionInput } from './transitions';
 
 /**
  * How long a connector still listed intact after the delete intent may be a stale listing (or a
@@ -16,9 +20,7 @@ export function decideDeleting(input: DecisionInput): Decision {
     // Deleted: the guard owes a create, whatever else is going on.
     return createDeleted(input, { ...record, phase: 'CREATING', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined }, {
       reading: 'connector deleted; reading the stored request to re-create it',
-      blocked: 'connector deleted but the stored request is no longer usable',
-      seen: (problem) => `The guard deleted the connector, and the stored CreateConnector request is now unusable: ${problem}.`,
-      fix: 'Fix the stored request now',
+      blocked: requestUnusableAfterDelete,
       creating: 'old connector gone; creating it again from the stored request',
     });
   }
@@ -26,10 +28,7 @@ export function decideDeleting(input: DecisionInput): Decision {
     return waitForCreate(input, connector, 'a connector with the guarded name exists again (created by someone else)');
   }
   if (connector.state === 'DELETING') {
-    return slow(input, 'delete in progress; waiting',
-      'The connector has been DELETING longer than expected.',
-      'Still waiting; the guard re-creates it as soon as the delete finishes.',
-      'Nothing yet. If it stays DELETING for hours, contact AWS support.');
+    return slow(input, 'delete in progress; waiting', stillDeleting(input.settings));
   }
   // Listed intact. Right after the intent that may be a stale listing (or a delete whose answer was
   // lost): wait for it to show. Later, the delete was not issued (the run died after saving its
@@ -41,27 +40,20 @@ export function decideDeleting(input: DecisionInput): Decision {
   if (standDown !== undefined && record.deleteAccepted) {
     // AWS accepted the delete, so the connector may yet disappear: stay ready to re-create it, but do not delete again.
     return slow(input, `AWS accepted the delete but the connector is listed ${connector.state}, and ${standDown}: not deleting again; waiting`,
-      `AWS accepted the delete, but the connector is still listed ${connector.state}, and ${standDown}.`,
-      'Not deleting it again; the guard re-creates it if it disappears.',
-      'Check the connector in the MSK console. If it is intact, reset the guard with `{"action":"reset"}` to cancel the re-create.');
+      deleteAcceptedStillListed(input.settings, connector.state, standDown));
   }
   if (standDown !== undefined) {
     return {
       action: { kind: 'NONE' },
       record: { ...record, phase: 'IDLE', phaseSince: input.now, connectorArn: undefined, slowNoticeSent: undefined, deletedFrom: undefined, ranAs: undefined },
       reason: `the delete did not take and ${standDown}: not deleting`,
-      notice: notice(input, 'WARNING', 'recreate abandoned before the delete',
-        `The guard had decided to re-create the connector, but the delete did not take (the connector is ${connector.state}), and ${standDown}.`,
-        'Nothing was deleted: the connector is as it was, and the guard is idle again.',
-        'Nothing. The guard acts again on the next alarm.'),
+      notice: recreateAbandoned(input.settings, connector.state, standDown),
       events: [],
     };
   }
   if (TRANSITIONAL.has(connector.state)) {
     return slow(input, `connector is ${connector.state} (another operation in progress); waiting before deleting again`,
-      `The guard is re-creating the connector, and it has been ${connector.state} (another operation) for longer than expected.`,
-      'Still waiting; the guard deletes and re-creates it once that operation ends.',
-      'Check the connector in the MSK console; reset the guard with `{"action":"reset"}` to cancel the re-create.');
+      otherOperationBeforeDelete(input.settings, connector.state));
   }
   // The same proof as the first time: the stored request may have changed since.
   if (!obs.config) {
@@ -97,10 +89,7 @@ export function deleteAgain(input: DecisionInput, connector: ConnectorView): Dec
       action,
       record: { ...record, slowNoticeSent: true },
       reason: `${reason} (for longer than ${minutes(settings.operationTimeoutMs)})`,
-      notice: notice(input, 'CRITICAL', 'delete keeps failing',
-        `The guard has been trying to delete the connector for more than ${minutes(settings.operationTimeoutMs)}; it is ${connector.state} again after each attempt.`,
-        'Still re-issuing the delete every minute, to re-create the connector from the stored request.',
-        'Look at the connector in the MSK console (state description) and fix what blocks the delete, or reset the guard with `{"action":"reset"}` to stop: the connector is intact until a delete takes.'),
+      notice: deleteKeepsFailing(settings, connector.state),
       events: [],
     };
   }

@@ -1,7 +1,8 @@
 import type { Decision } from '../model';
+import { escalationCleared } from '../notices';
 import { createHurdle, decideCreating, isGone, owesCreate, resumeOwedCreate } from './creating';
 import { decideIdle } from './idle';
-import { NO_INCIDENT_FLAGS, none, notice, settled, withinWindow, type DecisionInput } from './transitions';
+import { NO_INCIDENT_FLAGS, none, settled, withinWindow, type DecisionInput } from './transitions';
 
 export function decideEscalated(given: DecisionInput): Decision {
   const { observation: obs, trigger, settings } = given;
@@ -26,10 +27,7 @@ export function decideEscalated(given: DecisionInput): Decision {
       action: { kind: 'NONE' },
       record: settled(record),
       reason: 'alarm OK after an escalation; guard active again',
-      notice: notice(input, 'INFO', 'alarm cleared after escalation',
-        `The alarm is OK again (the guard had escalated: ${record.escalation ?? 'unknown reason'}).`,
-        'The guard is active again.',
-        'Nothing.'),
+      notice: escalationCleared(settings, record.escalation),
       events: [],
     };
   }

@@ -1,8 +1,10 @@
 import { CRASH_LOOP_SIGNAL, ERRORED_TASKS_SIGNAL, guardAlarmName } from '../../signals/alarm-text';
 import { backoffMs } from '../backoff';
+import { minutes } from '../duration';
 import type { ConnectorView, Decision, Incident, RecoveryRecord, Settings, Step } from '../model';
+import { budgetUsedUpInAlarm, connectorPaused, inMaintenance, noConnectorNamed, notifyOnly, restartOnlyCannotRestart, stateNotHandled } from '../notices';
 import { reasonNotToDelete, startRecreate } from './recreate';
-import { addStep, budgetSpent, escalate, minutes, NO_INCIDENT_FLAGS, none, notice, once, settled, stepStarted, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
+import { addStep, budgetSpent, escalate, NO_INCIDENT_FLAGS, none, once, settled, stepStarted, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
 
 export function decideIdle(input: DecisionInput): Decision {
   const { observation: obs, trigger, settings, now } = input;
@@ -17,50 +19,27 @@ export function decideIdle(input: DecisionInput): Decision {
     return none(settled(record), `alarm is ${obs.alarm.state}; nothing to do`);
   }
   if (!obs.alarm.actionsEnabled && trigger !== 'MANUAL_RECOVER') {
-    return once(record, 'maintenance', 'maintenance switch on: alarm actions are disabled; not acting',
-      notice(input, 'WARNING', 'alarm in maintenance, not recovering',
-        'The guard\'s alarm is in ALARM, but its actions are disabled (the maintenance switch).',
-        'Nothing: the guard does not act while alarm actions are disabled.',
-        'When maintenance is over, enable the alarm actions again (`aws cloudwatch enable-alarm-actions`); the guard then acts on the next check.'));
+    return once(record, 'maintenance', 'maintenance switch on: alarm actions are disabled; not acting', inMaintenance(settings));
   }
   const connector = obs.connector;
   if (!connector) {
-    return escalate(input, record, 'no connector has exactly the guarded name',
-      `No MSK Connect connector named "${settings.connectorName}" exists, and the guard did not delete one.`,
-      'Nothing: the guard only re-creates connectors it deleted itself.',
-      'Create the connector (or correct the guard\'s connector name), then reset the guard with `{"action":"reset"}`.');
+    return escalate(input, record, noConnectorNamed(settings));
   }
   if (connector.state === 'PAUSED') {
-    return once(record, 'paused', 'connector is PAUSED by an operator; not acting',
-      notice(input, 'WARNING', 'connector paused, not recovering',
-        'The alarm is in ALARM and the connector is PAUSED.',
-        'Nothing: a paused connector is left to whoever paused it.',
-        'Resume the connector (`aws kafkaconnect resume-connector`) when it should run again.'));
+    return once(record, 'paused', 'connector is PAUSED by an operator; not acting', connectorPaused(settings));
   }
   if (TRANSITIONAL.has(connector.state)) {
     return none(record, `connector is ${connector.state} (another operation in progress); waiting`);
   }
   if (connector.state !== 'RUNNING' && connector.state !== 'FAILED') {
-    return escalate(input, record, `connector state ${connector.state} is not one the guard knows how to handle`,
-      `The alarm is in ALARM and MSK Connect reports the connector as ${connector.state}.`,
-      'Nothing: the guard only restarts a RUNNING connector and re-creates a FAILED one.',
-      'Check the connector in the MSK console; when it is RUNNING or FAILED again, reset the guard with `{"action":"reset"}`.');
+    return escalate(input, record, stateNotHandled(settings, connector.state));
   }
   if (settings.strategy === 'NOTIFY_ONLY') {
-    return once(record, 'notify-only', 'notify-only mode: not acting',
-      notice(input, 'WARNING', 'silent failure suspected (notify-only)',
-        `The alarm is in ALARM; the connector reports ${connector.state}.`,
-        'Nothing: the guard runs in notify-only mode.',
-        `Investigate the connector; to recover it in place run \`aws kafkaconnect restart-connector --connector-arn ${connector.arn}\`.`));
+    return once(record, 'notify-only', 'notify-only mode: not acting', notifyOnly(settings, connector));
   }
   const plan = planStep(settings.strategy, connector);
   if (plan === undefined) {
-    return escalate(input, record, `connector is ${connector.state} and the restart-only strategy cannot restart it`,
-      `The connector is ${connector.state}. RestartConnector only works on a RUNNING connector.`,
-      'Nothing: the strategy is restart-only, so the guard does not re-create connectors.',
-      settings.cloudFormationManaged
-        ? 'Inspect the worker logs and fix the cause; then replace the connector through the CloudFormation stack that manages it (never by hand: the stack would lose track of it), and reset the guard.'
-        : 'Inspect the worker logs, fix the cause, and re-create or update the connector; then reset the guard.');
+    return escalate(input, record, restartOnlyCannotRestart(settings, connector.state));
   }
   // An operator may ask for a restart at any time; a delete needs what an alarm-driven one needs (the
   // same rules as any delete: for the other triggers they already hold here).
@@ -69,8 +48,7 @@ export function decideIdle(input: DecisionInput): Decision {
     return none(record, `recover: a recreate needs the alarm in ALARM and the maintenance switch off, and ${notNow}; nothing done`);
   }
   if (record.attempts.length >= settings.budget) {
-    return budgetSpent(input, record, `recovery budget exhausted (${record.attempts.length} attempts in the window)`,
-      `The alarm is still in ALARM after ${record.attempts.length} recovery attempts within ${minutes(settings.budgetWindowMs)}.`);
+    return budgetSpent(input, record, (until) => budgetUsedUpInAlarm(settings, record.attempts.length, until));
   }
   // Strimzi's backoff counts the attempts of the current incident (its restart count resets once the
   // connector runs again); the cooldown separates any two attempts; the budget spans incidents.

@@ -1,6 +1,7 @@
 import { mayRecreate } from '../constants';
-import type { ConfigCheck, ConnectorView, Decision, OffsetsLocation, RecoveryRecord, Settings } from '../model';
-import { addStep, capitalise, escalate, stepStarted, type DecisionInput } from './transitions';
+import type { ConfigCheck, ConnectorView, Decision, OffsetsLocation, RecoveryRecord, RevertRisk, Settings } from '../model';
+import { recreateRequestUnusable, recreateWouldLoseOffsets, recreateWouldRevert } from '../notices';
+import { addStep, escalate, stepStarted, type DecisionInput } from './transitions';
 
 /** Deletes only once the stored request is valid and the recreate is proven to keep offsets. */
 export function startRecreate(input: DecisionInput, record: RecoveryRecord, connector: ConnectorView, why?: string): Decision {
@@ -8,22 +9,15 @@ export function startRecreate(input: DecisionInput, record: RecoveryRecord, conn
   if (!obs.config) {
     return { action: { kind: 'LOAD_CONFIG' }, record, reason: 'reading the stored request before any delete', events: [] };
   }
-  const cause = why ? `${capitalise(why)}. ` : `The connector is ${connector.state}. `;
   if (!obs.config.request) {
-    return escalate(input, record, 'stored CreateConnector request unusable; not deleting',
-      `${cause}A recreate is needed, but the stored CreateConnector request cannot be used: ${obs.config.problems.join('; ')}.`,
-      'Nothing was deleted: the connector is as it was.',
-      'Fix the stored request, then invoke the guard with `{"action":"recover"}`.');
+    return escalate(input, record, recreateRequestUnusable(settings, why, connector.state, obs.config.problems));
   }
   const risk = revertRisk(settings, obs.config);
   if (risk !== undefined) {
-    return escalate(input, record, risk.reason, `${cause}${risk.seen}`, 'Nothing was deleted: the connector is as it was.', risk.next);
+    return escalate(input, record, recreateWouldRevert(settings, why, connector.state, risk));
   }
   if (!obs.config.offsetsPreserved && !settings.allowOffsetReset) {
-    return escalate(input, record, 'recreate would lose committed offsets; not deleting',
-      `${cause}A recreate is needed, but it is not proven to resume from the committed offsets: ${obs.config.offsetsProblem ?? 'unknown reason'}.`,
-      'Nothing was deleted: the connector is as it was.',
-      'Make the stored request name the worker configuration (latest revision, setting offset.storage.topic) and the bootstrap servers the running connector uses, or set allowOffsetReset on the guard if re-reading the source is acceptable.');
+    return escalate(input, record, recreateWouldLoseOffsets(settings, why, connector.state, obs.config.offsetsProblem));
   }
   const started = addStep(record.incident ?? { startedAt: input.now, trigger: input.trigger, initialState: connector.state, steps: [] }, 'recreate');
   const uncompared = obs.config.drift?.uncompared ?? [];
@@ -43,13 +37,6 @@ export function startRecreate(input: DecisionInput, record: RecoveryRecord, conn
   };
 }
 
-/** What a human is told when a recreate would harm the running connector. */
-export interface RevertRisk {
-  readonly reason: string;
-  readonly seen: string;
-  readonly next: string;
-}
-
 /**
  * Why re-creating the running connector from the stored request would harm it, or undefined when it
  * would not: its CloudFormation stack would lose track of it, or the request is older than the
@@ -58,28 +45,12 @@ export interface RevertRisk {
 export function revertRisk(settings: Settings, config: ConfigCheck): RevertRisk | undefined {
   const drift = config.drift;
   if (settings.cloudFormationManaged || drift?.stack !== undefined) {
-    const stack = drift?.stack !== undefined ? `CloudFormation stack ${drift.stack}` : 'a CloudFormation stack (the guard was built from its CfnConnector)';
-    return {
-      reason: 'connector managed by CloudFormation; not deleting',
-      seen: `A recreate is needed, but the connector belongs to ${stack}. Re-created outside the stack it would get a new ARN the stack does not know, and the stack's next update or delete would fail or orphan it.`,
-      next: 'Replace the connector through its stack (a deployment that replaces the AWS::KafkaConnect::Connector), then reset the guard with `{"action":"reset"}`.',
-    };
+    return drift?.stack !== undefined ? { kind: 'CLOUDFORMATION', stack: drift.stack } : { kind: 'CLOUDFORMATION' };
   }
   if (drift === undefined) {
-    return {
-      reason: 'running connector could not be compared with the stored request; not deleting',
-      seen: 'A recreate is needed, but the running connector could not be described (DescribeConnector, ListTagsForResource), so the guard cannot prove that the stored request would not revert it.',
-      next: 'Check that the recovery role may call kafkaconnect:DescribeConnector and kafkaconnect:ListTagsForResource on the connector, then invoke the guard with `{"action":"recover"}`.',
-    };
+    return { kind: 'UNCOMPARED' };
   }
-  if (drift.differences.length > 0) {
-    return {
-      reason: 'stored request differs from the running connector; not deleting',
-      seen: `A recreate is needed, but the stored CreateConnector request differs from the running connector in ${drift.differences.join(', ')}: a recreate from it would revert ${drift.differences.length === 1 ? 'that change' : 'those changes'}.`,
-      next: 'Refresh the stored request from the running connector (README, "Refreshing the stored request": describe-connector and list-tags-for-resource), then invoke the guard with `{"action":"recover"}`.',
-    };
-  }
-  return undefined;
+  return drift.differences.length > 0 ? { kind: 'DIFFERS', differences: drift.differences } : undefined;
 }
 
 /** Why an intact connector must not be deleted now (the IDLE rules), or undefined when it may. */

@@ -1,6 +1,8 @@
+import { minutes } from '../duration';
 import type { ConnectorView, Decision } from '../model';
+import { budgetUsedUpAfterStep, connectorGoneDuringRestart, preventiveRestartIncomplete } from '../notices';
 import { reasonNotToDelete, startRecreate } from './recreate';
-import { budgetSpent, capitalise, escalate, minutes, none, notice, settled, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
+import { budgetSpent, escalate, none, settled, TRANSITIONAL, withinWindow, type DecisionInput } from './transitions';
 import { verify } from './verifying';
 
 /** Restart operation states that end the operation. */
@@ -12,10 +14,7 @@ export function decideRestarting(input: DecisionInput): Decision {
   const { record, observation: obs, settings, now } = input;
   const connector = obs.connector;
   if (!connector) {
-    return escalate(input, record, 'connector disappeared during a restart',
-      'The connector no longer exists; someone deleted it while the guard was restarting it.',
-      'Stopped acting: the guard only re-creates connectors it deleted itself.',
-      'Re-create the connector, then reset the guard with `{"action":"reset"}`.');
+    return escalate(input, record, connectorGoneDuringRestart(settings));
   }
   if (record.connectorArn !== undefined && connector.arn !== record.connectorArn) {
     return verify(input, connector.arn, 'the connector was re-created by someone else during the restart; verifying the new one');
@@ -59,8 +58,7 @@ export function afterFailedStep(input: DecisionInput, connector: ConnectorView, 
     }
     const attempts = withinWindow(record.attempts, settings, input.now);
     if (attempts.length >= settings.budget) {
-      return budgetSpent(input, { ...record, attempts }, `${what}; budget exhausted`,
-        `${capitalise(what)}, and the recovery budget (${settings.budget} per ${minutes(settings.budgetWindowMs)}) is used up.`);
+      return budgetSpent(input, { ...record, attempts }, (until) => budgetUsedUpAfterStep(settings, what, until));
     }
     return startRecreate(input, { ...record, phase: 'IDLE', attempts }, connector, what);
   }
@@ -69,9 +67,7 @@ export function afterFailedStep(input: DecisionInput, connector: ConnectorView, 
       action: { kind: 'NONE' },
       record: settled(record),
       reason: `preventive restart: ${what}`,
-      notice: notice(input, 'WARNING', 'preventive restart did not complete',
-        `${capitalise(what)}.`, 'Nothing more: a preventive restart never falls back to a recreate.',
-        'Check the connector; the alarms still guard it.'),
+      notice: preventiveRestartIncomplete(settings, what),
       events: [],
     };
   }

@@ -1,4 +1,6 @@
+import { minutes } from '../duration';
 import type { ConnectorView, Decision, Incident, Notice, Observation, Phase, RecoveryEvent, RecoveryRecord, Settings, Step, TriggerKind } from '../model';
+import type { Escalation } from '../notices';
 
 /** States in which someone (MSK Connect, an operator, a deployment) is already changing the connector. */
 export const TRANSITIONAL = new Set(['CREATING', 'UPDATING', 'DELETING', 'PAUSING', 'RESUMING', 'RESTARTING']);
@@ -31,31 +33,28 @@ export function once(record: RecoveryRecord, key: string, reason: string, messag
 }
 
 /** Escalates to a human; `createOwed` when the connector the guard deleted is missing and must still be created. */
-export function escalate(
-  input: DecisionInput, record: RecoveryRecord, reason: string, seen: string, done: string, next: string,
-  severity: 'WARNING' | 'CRITICAL' = 'WARNING', createOwed = false, quietUntil?: number,
-): Decision {
+export function escalate(input: DecisionInput, record: RecoveryRecord, escalation: Escalation, createOwed = false, quietUntil?: number): Decision {
   const events: RecoveryEvent[] = [{ kind: 'ESCALATED' }];
   return {
     action: { kind: 'NONE' },
     record: {
-      ...record, phase: 'ESCALATED', phaseSince: input.now, escalation: reason, operationArn: undefined, createOwed: createOwed || undefined, quietUntil,
+      ...record, phase: 'ESCALATED', phaseSince: input.now, escalation: escalation.reason, operationArn: undefined, createOwed: createOwed || undefined, quietUntil,
     },
-    reason: `escalating: ${reason}`,
-    notice: notice(input, severity, `needs a human: ${reason}`, seen, done, next),
+    reason: `escalating: ${escalation.reason}`,
+    notice: escalation.notice,
     events,
   };
 }
 
-/** Waits, sending one 'taking longer than expected' notice once the operation timeout has passed. */
-export function slow(input: DecisionInput, reason: string, seen: string, done: string, next: string): Decision {
+/** Waits, sending the 'taking longer than expected' notice once, when the operation timeout has passed. */
+export function slow(input: DecisionInput, reason: string, takingLonger: Notice): Decision {
   const { record, settings, now } = input;
   if (!record.slowNoticeSent && now - (record.phaseSince ?? now) > settings.operationTimeoutMs) {
     return {
       action: { kind: 'NONE' },
       record: { ...record, slowNoticeSent: true },
       reason: `${reason} (slower than ${minutes(settings.operationTimeoutMs)})`,
-      notice: notice(input, 'WARNING', 'recovery taking longer than expected', seen, done, next),
+      notice: takingLonger,
       events: [],
     };
   }
@@ -66,19 +65,14 @@ export function slow(input: DecisionInput, reason: string, seen: string, done: s
  * The recovery budget is used up: escalate once, saying when the guard acts again, and stay quiet until
  * then (the last attempt leaves the window), however often the alarm flaps, unless an operator resets.
  */
-export function budgetSpent(input: DecisionInput, record: RecoveryRecord, reason: string, seen: string): Decision {
-  const { settings } = input;
-  const until = Math.max(...record.attempts) + settings.budgetWindowMs;
-  return escalate(input, record, reason, seen,
-    `Stopped acting: the recovery budget (${settings.budget} per ${minutes(settings.budgetWindowMs)}) is used up. No further notice until ${new Date(until).toISOString()}, whatever the alarm does; the guard acts again from then.`,
-    'Find out why the recovery steps do not help (worker logs, source database, network). '
-    + 'A reset does not restore the budget: to act before then, restart the connector by hand (`aws kafkaconnect restart-connector`).',
-    'WARNING', false, until);
+export function budgetSpent(input: DecisionInput, record: RecoveryRecord, escalation: (until: number) => Escalation): Decision {
+  const until = Math.max(...record.attempts) + input.settings.budgetWindowMs;
+  return escalate(input, record, escalation(until), false, until);
 }
 
-/** When attempts inside the budget window have made room for one more (the oldest leaves the window), as ISO text. */
-export function actAgainAt(attempts: number[], settings: Settings): string {
-  return new Date(attempts[attempts.length - settings.budget] + settings.budgetWindowMs).toISOString();
+/** When attempts inside the budget window have made room for one more (the oldest leaves the window). */
+export function actsAgainAt(attempts: number[], settings: Settings): number {
+  return attempts[attempts.length - settings.budget] + settings.budgetWindowMs;
 }
 
 /** The IDLE record after an incident: nothing of it kept, but the attempts and the schedule's mark (both span incidents). */
@@ -95,18 +89,6 @@ export function addStep(incident: Incident | undefined, step: Step): Incident | 
 
 export function withinWindow(attempts: number[], settings: Settings, now: number): number[] {
   return attempts.filter((t) => now - t < settings.budgetWindowMs);
-}
-
-export function notice(input: DecisionInput, severity: Notice['severity'], subject: string, seen: string, done: string, next: string): Notice {
-  return { severity, subject: `[${severity}] ${input.settings.connectorName}: ${subject}`, seen, done, next };
-}
-
-export function minutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
-}
-
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The record of a recovery step started now on `connector`: counted in the budget, the previous phase's marks cleared. */

@@ -1,6 +1,8 @@
+import { minutes } from '../duration';
 import type { Decision, RecoveryRecord } from '../model';
+import { recovered } from '../notices';
 import { afterFailedStep } from './restarting';
-import { minutes, none, notice, settled, type DecisionInput } from './transitions';
+import { none, settled, type DecisionInput } from './transitions';
 
 export function decideVerifying(input: DecisionInput): Decision {
   const { record, observation: obs, settings, now } = input;
@@ -8,25 +10,12 @@ export function decideVerifying(input: DecisionInput): Decision {
   if (obs.alarm.state === 'OK') {
     const seconds = incident ? Math.round((now - incident.startedAt) / 1000) : 0;
     const scheduled = incident?.trigger === 'SCHEDULED_RESTART';
-    const masked = incident?.uncompared?.length
-      ? ` DescribeConnector masked ${incident.uncompared.join(', ')}, so for those keys the guard compared only their presence with the stored request, not their values.`
-      : '';
-    const recovered = `Recovered by ${(incident?.steps ?? []).join(' then ') || 'no action'}; the alarm is OK again ${seconds} s after the first step.${masked}`;
-    // A recreate allowed to lose the committed offsets is not a plain recovery: the data downstream needs a look.
-    const notified = incident?.offsetsReset
-      ? notice(input, 'WARNING', 'connector recovered, committed offsets reset',
-        `The alarm fired while the connector reported ${incident.initialState}.`,
-        `${recovered} The new connector is not proven to resume from the committed offsets (${incident.offsetsReset}), so it may have started without them.`,
-        'Check the data downstream: Debezium re-snapshots the captured tables (snapshot.mode=initial), or with snapshot.mode=never the changes made before the recreate are missing. To keep offsets next time, give the stored request a worker configuration that sets offset.storage.topic.')
-      : notice(input, 'INFO', 'connector recovered',
-        `The alarm fired while the connector reported ${incident?.initialState ?? 'unknown'}.`,
-        recovered,
-        'Nothing now. If this repeats, look for the root cause (network idle timeouts, source database restarts).');
+    // A preventive restart that did its job is not news.
     return {
       action: { kind: 'NONE' },
       record: settled(record),
       reason: scheduled ? 'preventive restart done; alarm OK' : 'alarm back to OK: recovered',
-      notice: scheduled ? undefined : notified,
+      notice: scheduled ? undefined : recovered(settings, incident, seconds),
       events: scheduled ? [] : [{ kind: 'RECOVERED', seconds }],
     };
   }
