@@ -60,6 +60,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      // Loopback servers and real SDK clients: on a busy 2-core CI machine a test can take a few
+      // seconds. A test that outlives jest's 5 s default keeps running into the next one's emulator.
+      testTimeout: 30_000,
       // A direct `npx jest` must not test a stale bundle of the recovery function.
       globalSetup: '<rootDir>/test/global-setup.js',
       // The example app imports the package by name, as a consumer does.
