@@ -211,12 +211,12 @@ export class S3ConfigSource implements ConfigSource {
 export class CompositeAlarmReader implements AlarmReader {
   constructor(private readonly client: CloudWatchClient, private readonly alarmName: string) {}
 
-  public async read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[] }> {
+  public async read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[]; missing?: boolean }> {
     const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [this.alarmName], AlarmTypes: ['CompositeAlarm'] }));
     const alarm = out.CompositeAlarms?.[0];
     // No alarm means no trustworthy signal: report it as maintenance so that nothing is started.
     if (!alarm) {
-      return { state: 'INSUFFICIENT_DATA', actionsEnabled: false };
+      return { state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true };
     }
     const triggeredBy = triggeringAlarms(alarm.StateReasonData);
     return { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false, ...(triggeredBy ? { triggeredBy } : {}) };
@@ -256,8 +256,7 @@ export class DynamoStateStore implements StateStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string, private readonly connectorName: string) {}
 
   public async acquire(owner: string, now: number, leaseMs: number): Promise<Leased | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: this.connectorName } }, ConsistentRead: true }));
-    const item = out.Item;
+    const item = await this.item();
     const version = item?.version?.N !== undefined ? Number(item.version.N) : 0;
     const record: RecoveryRecord = item?.record?.S !== undefined ? JSON.parse(item.record.S) : INITIAL_RECORD;
     const leaseUntil = item?.leaseUntil?.N !== undefined ? Number(item.leaseUntil.N) : 0;
@@ -276,6 +275,16 @@ export class DynamoStateStore implements StateStore {
 
   public async save(record: RecoveryRecord, version: number, owner: string, now: number, leaseMs: number, release: boolean): Promise<Leased> {
     return this.put(record, version, owner, release ? 0 : now + leaseMs);
+  }
+
+  public async peek(): Promise<RecoveryRecord> {
+    const item = await this.item();
+    return item?.record?.S !== undefined ? JSON.parse(item.record.S) : INITIAL_RECORD;
+  }
+
+  private async item() {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: this.connectorName } }, ConsistentRead: true }));
+    return out.Item;
   }
 
   private async put(record: RecoveryRecord, version: number, owner: string, leaseUntil: number): Promise<Leased> {

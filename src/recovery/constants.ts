@@ -77,6 +77,8 @@ export const MANUAL_ACTION = {
   RECOVER: 'recover',
   RESET: 'reset',
   STATUS: 'status',
+  /** Checks what a recovery would need and says what it would do, changing nothing. */
+  DRILL: 'drill',
 } as const;
 
 /**

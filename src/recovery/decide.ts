@@ -41,6 +41,10 @@ function decideFor(input: DecisionInput): Decision {
   if (trigger === 'STATUS') {
     return none(record, `status requested; phase ${record.phase}`);
   }
+  if (trigger === 'DRILL') {
+    // The drill decides as an alarm would (decide/drill.ts), and never runs a reconcile: nothing to do here.
+    return none(record, `drill requested; phase ${record.phase}`);
+  }
   if (trigger === 'MANUAL_RESET') {
     return decideReset(input);
   }

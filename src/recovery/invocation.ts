@@ -45,6 +45,7 @@ export function triggerOf(event: unknown): TriggerKind | undefined {
     case MANUAL_ACTION.RECOVER: return 'MANUAL_RECOVER';
     case MANUAL_ACTION.RESET: return 'MANUAL_RESET';
     case MANUAL_ACTION.STATUS: return 'STATUS';
+    case MANUAL_ACTION.DRILL: return 'DRILL';
   }
   return undefined;
 }

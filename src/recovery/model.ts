@@ -28,7 +28,8 @@ export type TriggerKind =
   /** An operator cleared an escalation (not the attempts in the budget window). */
   | 'MANUAL_RESET'
   /** An operator asked what the guard sees; never acts. */
-  | 'STATUS';
+  | 'STATUS'
+  | 'DRILL';
 
 /** Everything the decision needs to know about the guard's configuration. */
 export interface Settings {
@@ -227,3 +228,32 @@ export type RecoveryEvent =
   | { readonly kind: 'STEP_STARTED'; readonly step: Step }
   | { readonly kind: 'RECOVERED'; readonly seconds: number }
   | { readonly kind: 'ESCALATED' };
+
+/** What a real recovery would do now, as the drill reports it. */
+export type DrillOutcome = 'WOULD_RESTART' | 'WOULD_RECREATE' | 'WOULD_REFUSE';
+
+/** One of the drill's answers: what a real recovery would do, and the decision's reason (its notice's text, when it has one). */
+export interface DrillVerdict {
+  readonly outcome: DrillOutcome;
+  readonly because: string;
+  /** What the decision's notice says it saw (the fields that differ, the problems of the request), when it has one. */
+  readonly detail?: string;
+}
+
+/** A check's result: `NOT_CHECKED` when the drill could not check it (its `detail` says why). */
+export type DrillCheckStatus = 'OK' | 'PROBLEM' | 'NOT_CHECKED';
+
+/** One check of what a real recovery would need. Names and states only: never a value of the connector's configuration. */
+export interface DrillCheck {
+  readonly check: string;
+  readonly status: DrillCheckStatus;
+  readonly detail: string;
+}
+
+/** What the drill found, and what a real recovery would do with it. */
+export interface DrillReport {
+  readonly verdict: DrillVerdict;
+  /** Under a strategy that restarts first and then re-creates: what would follow a restart that does not help. */
+  readonly ifRestartDoesNotHelp?: DrillVerdict;
+  readonly checks: DrillCheck[];
+}

@@ -4,7 +4,9 @@
  * only, no rule. A notice never carries a value of the connector's configuration (key names only).
  */
 import { minutes } from './duration';
-import type { Action, ConnectorView, Decision, Incident, Notice, Observation, Phase, RecoveryRecord, RevertRisk, Settings, Severity } from './model';
+import type {
+  Action, ConnectorView, Decision, DrillReport, DrillVerdict, Incident, Notice, Observation, Phase, RecoveryRecord, RevertRisk, Settings, Severity,
+} from './model';
 
 /** An escalation to a human: its reason (the record's `escalation`, the log's reason, the subject) and its notice. */
 export interface Escalation {
@@ -328,3 +330,36 @@ const DONE: Record<Action['kind'], string> = {
   DELETE: 'deleting the connector to re-create it',
   CREATE: 'creating the connector the guard deleted',
 };
+
+// The drill.
+
+const DRILL_SAYS: Record<DrillVerdict['outcome'], string> = {
+  WOULD_RESTART: 'would restart',
+  WOULD_RECREATE: 'would re-create',
+  WOULD_REFUSE: 'would refuse',
+};
+
+function drillSentence(verdict: DrillVerdict): string {
+  return `${DRILL_SAYS[verdict.outcome]}, because ${verdict.because}${verdict.detail ? ` (${verdict.detail})` : ''}`;
+}
+
+/** The answer to `{"action":"drill"}`: what a real recovery would do now, and each check's result. */
+export function drillReportNotice(settings: Settings, report: DrillReport): Notice {
+  const { verdict, ifRestartDoesNotHelp, checks } = report;
+  const problems = checks.filter((c) => c.status === 'PROBLEM');
+  const severity = verdict.outcome === 'WOULD_REFUSE' || ifRestartDoesNotHelp?.outcome === 'WOULD_REFUSE' || problems.length > 0 ? 'WARNING' : 'INFO';
+  const lines = [
+    `DRILL: a recovery started now ${drillSentence(verdict)}.`,
+    ...(ifRestartDoesNotHelp ? [`If that restart did not help, it ${drillSentence(ifRestartDoesNotHelp)}.`] : []),
+    'Checks:',
+    ...checks.map((c) => `- ${c.check}: ${c.status === 'OK' ? 'OK' : c.status === 'PROBLEM' ? 'PROBLEM' : 'NOT CHECKED'}: ${c.detail}`),
+  ];
+  return notice(settings, severity, `DRILL: ${DRILL_SAYS[verdict.outcome]}`,
+    lines.join('\n'),
+    'Nothing: a drill restarts, deletes and creates nothing, and leaves the guard\'s recovery record as it was.',
+    problems.length > 0
+      ? `Fix what the checks report (${problems.map((c) => c.check).join(', ')}), then run the drill again.`
+      : verdict.outcome === 'WOULD_REFUSE'
+        ? 'No check reports a problem; a recovery would still refuse, for the reason above (the guard\'s strategy, state or switches).'
+        : 'Nothing to fix. The README ("Drill") shows the end-to-end variant: set the composite alarm to ALARM while the strategy is NOTIFY_ONLY.');
+}

@@ -32,7 +32,8 @@ export interface ConfigSource {
 }
 
 export interface AlarmReader {
-  read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[] }>;
+  /** The composite alarm; `missing` when it does not exist (then INSUFFICIENT_DATA with actions disabled, so that nothing is started). */
+  read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[]; missing?: boolean }>;
 }
 
 export interface Notifier {
@@ -56,6 +57,8 @@ export interface StateStore {
    * @throws LeaseLostError when the version moved
    */
   save(record: RecoveryRecord, version: number, owner: string, now: number, leaseMs: number, release: boolean): Promise<Leased>;
+  /** Reads the record without taking the lease or writing anything (the drill); the initial record before the first run. */
+  peek(): Promise<RecoveryRecord>;
 }
 
 export class LeaseLostError extends Error {

@@ -189,8 +189,11 @@ async function observe(ports: Ports, record: RecoveryRecord, connectorName: stri
  * Reads and validates the stored request and, while the connector exists (before a delete), compares
  * the request with it as it runs: the decision refuses to delete when they differ, or when the
  * connector could not be described. The description holds passwords: only the comparison leaves here.
+ * The drill reads it the same way. Read-only: it never writes anything.
  */
-async function loadConfig(ports: Ports, options: RunOptions, live: ConnectorView | undefined, secrets: ConfigValue[]): Promise<ConfigCheck> {
+export async function loadConfig(
+  ports: Ports, options: Pick<RunOptions, 'settings' | 'serviceExecutionRoleArn'>, live: ConnectorView | undefined, secrets: ConfigValue[],
+): Promise<ConfigCheck> {
   const text = await ports.config.read();
   secrets.push(...configurationValuesOf(text));
   const worker = workerConfigurationOf(text);

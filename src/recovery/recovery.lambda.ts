@@ -9,6 +9,7 @@ import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
 import { RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
+import { drill, type DrillResult } from './drill-run';
 import { readHandlerConfig } from './handler-config';
 import { ACCEPTED_EVENTS, eventShape, triggerOf } from './invocation';
 import type { Clock, Ports, Telemetry } from './ports';
@@ -23,7 +24,7 @@ export interface HandlerOverrides {
 }
 
 /** Builds a handler; `handler` below is the one Lambda calls. */
-export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary> {
+export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary | DrillResult> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
   const logger = new Logger({ serviceName: RECOVERY_SERVICE_NAME });
@@ -63,6 +64,10 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
       clock,
       telemetry,
     };
+    if (trigger === 'DRILL') {
+      // Read-only: no lease, no record written, no restart, delete or create; one notice.
+      return drill(ports, { settings: config.settings, serviceExecutionRoleArn: config.serviceExecutionRoleArn });
+    }
     runs += 1;
     return reconcile(ports, {
       settings: config.settings,

@@ -357,8 +357,8 @@ describe('CompositeAlarmReader', () => {
 
   test('missing alarm -> INSUFFICIENT_DATA with actions disabled', async () => {
     cw.on(DescribeAlarmsCommand).resolvesOnce({ CompositeAlarms: [] }).resolvesOnce({});
-    await expect(reader.read()).resolves.toEqual({ state: 'INSUFFICIENT_DATA', actionsEnabled: false });
-    await expect(reader.read()).resolves.toEqual({ state: 'INSUFFICIENT_DATA', actionsEnabled: false });
+    await expect(reader.read()).resolves.toEqual({ state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true });
+    await expect(reader.read()).resolves.toEqual({ state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true });
   });
 
   test('missing fields default to INSUFFICIENT_DATA and disabled', async () => {

@@ -201,7 +201,7 @@ const context = (awsRequestId: string) => ({ awsRequestId });
 
 describe('events the function does not handle', () => {
   const REFUSED = 'unrecognised event; the recovery function accepts an EventBridge "CloudWatch Alarm State Change" event, '
-    + '{"trigger":"tick"}, {"trigger":"scheduled-restart"}, {"action":"recover"}, {"action":"reset"} or {"action":"status"}';
+    + '{"trigger":"tick"}, {"trigger":"scheduled-restart"}, {"action":"recover"}, {"action":"reset"}, {"action":"status"} or {"action":"drill"}';
 
   test.each([
     ['null', null],
@@ -421,6 +421,28 @@ describe('triggers', () => {
     });
     expect(kc).not.toHaveReceivedCommand(RestartConnectorCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  test('{action:"drill"} -> DRILL: reads, answers in one notice and its result, writes nothing', async () => {
+    world({ connectorState: 'RUNNING', alarm: 'OK' });
+    sns.on(PublishCommand).resolves({});
+    store({ phase: 'IDLE', attempts: [T0 - 100 * MIN] });
+    const before = JSON.stringify(table.get(NAME));
+    await expect(createHandler({ clock })({ action: 'drill' }, context('r'))).resolves.toMatchObject({
+      outcome: 'DRILL',
+      drill: 'WOULD_RESTART',
+      phase: 'IDLE',
+      connectorArn: ARN,
+      alarmState: 'OK',
+      verdict: { outcome: 'WOULD_RESTART' },
+      checks: expect.arrayContaining([{ check: 'recovery state', status: 'OK', detail: 'phase IDLE; 1 of 3 recovery attempts used in the last 360 min' }]),
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutItemCommand);
+    expect(JSON.stringify(table.get(NAME))).toBe(before);
+    expect(kc).not.toHaveReceivedCommand(RestartConnectorCommand);
+    expect(kc).not.toHaveReceivedCommand(DeleteConnectorCommand);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toMatch(/^\[(INFO|WARNING)\] orders: DRILL: would restart$/);
   });
 });
 

@@ -145,6 +145,7 @@ class World {
       },
       save: (record, version, owner, now, leaseMs, release) => this.call(`store.save:${record.phase}${release ? ':release' : ''}`,
         () => this.put(record, version, owner, release ? 0 : now + leaseMs), 'store.save'),
+      peek: () => this.call('store.peek', () => this.item?.record ?? INITIAL_RECORD),
     };
     const clock: Clock = { now: () => this.now };
     const telemetry: Telemetry = {
@@ -393,6 +394,7 @@ describe('crashes between steps: the next run completes the work', () => {
       ...ports,
       store: {
         acquire: ports.store.acquire.bind(ports.store),
+        peek: ports.store.peek.bind(ports.store),
         save: async (...args) => {
           if (++saves === 2) {
             throw new Error('lambda timed out');
@@ -658,7 +660,16 @@ describe('notifications and metrics', () => {
   test('a lost lease at the final save fails the run and sends nothing', async () => {
     world.connector('PAUSED');
     const ports = world.ports();
-    const lost: Ports = { ...ports, store: { acquire: ports.store.acquire.bind(ports.store), save: async () => { throw new LeaseLostError(); } } };
+    const lost: Ports = {
+      ...ports,
+      store: {
+        acquire: ports.store.acquire.bind(ports.store),
+        peek: ports.store.peek.bind(ports.store),
+        save: async () => {
+          throw new LeaseLostError();
+        },
+      },
+    };
     await expect(reconcile(lost, options('ALARM'))).rejects.toBeInstanceOf(LeaseLostError);
     expect(world.notifications).toEqual([]);
   });

@@ -14,6 +14,8 @@ export interface WorldOptions {
   /** Whether the connector's worker configuration sets offset.storage.topic. Default true. */
   readonly offsetStorage?: boolean;
   readonly allowOffsetReset?: boolean;
+  /** A guard built from a CfnConnector (`GUARD_CLOUDFORMATION_MANAGED`). Default false. */
+  readonly cloudFormationManaged?: boolean;
   readonly cooldownMs?: number;
   readonly budget?: number;
   readonly budgetWindowMs?: number;
@@ -166,8 +168,8 @@ export class GuardWorld {
     return this.invoke({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART });
   }
 
-  public manual(action: 'recover' | 'reset' | 'status'): Promise<HandlerResult> {
-    return this.invoke({ action: MANUAL_ACTION[action.toUpperCase() as 'RECOVER' | 'RESET' | 'STATUS'] });
+  public manual(action: 'recover' | 'reset' | 'status' | 'drill'): Promise<HandlerResult> {
+    return this.invoke({ action: MANUAL_ACTION[action.toUpperCase() as 'RECOVER' | 'RESET' | 'STATUS' | 'DRILL'] });
   }
 
   /** The live connector with the guarded name, if any. */
@@ -216,6 +218,7 @@ export class GuardWorld {
       [ENV.BUDGET_WINDOW_SECONDS]: seconds(o.budgetWindowMs, 6 * 3600_000),
       [ENV.VERIFY_SECONDS]: seconds(o.verifyMs, 300_000),
       [ENV.OPERATION_TIMEOUT_SECONDS]: seconds(o.operationTimeoutMs, 1800_000),
+      ...(o.cloudFormationManaged ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
     };
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * `{"action":"drill"}`: observes what a real recovery would observe, read-only (no lease, no record
+ * written, no restart, delete or create), asks the decision core what it would do (decide/drill.ts),
+ * sends one notice saying so, and returns the same report for scripts.
+ */
+import { mayRecreate } from './constants';
+import { drillReport, type DrillInput, type Observed } from './decide/drill';
+import type { DrillReport, DrillOutcome } from './model';
+import { drillReportNotice } from './notices';
+import type { Ports } from './ports';
+import { loadConfig, type RunOptions } from './reconcile';
+import { renderNotice, subjectLine } from './render-notice';
+import { describeError, scrubbedError, type ConfigValue } from './safe-error';
+
+/** What the handler returns for a drill: the report, with the fields every run's summary has. */
+export interface DrillResult extends DrillReport {
+  readonly outcome: 'DRILL';
+  /** What a real recovery would do now (the verdict's outcome). */
+  readonly drill: DrillOutcome;
+  readonly reason: string;
+  /** The guard's phase as stored (the drill does not change it). */
+  readonly phase: string;
+  readonly connectorArn?: string;
+  readonly alarmState?: string;
+}
+
+/** The checks this version of the drill does not make: the function holds no permission for them. */
+export const DRILL_NOT_CHECKED: DrillInput['notChecked'] = [
+  { check: 'EventBridge rule', why: 'not checked: the function may not read its rules (events:DescribeRule, events:ListTargetsByRule); check that the guard\'s alarm rule is enabled and targets this function' },
+  { check: 'offset commits in the worker log group', why: 'not checked: the function may not read the worker log group (logs:FilterLogEvents); the offset-commit alarm\'s metric counts them' },
+  { check: 'permissions of the strategy', why: 'not checked: the function may not simulate its own role (iam:SimulatePrincipalPolicy)' },
+];
+
+export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' | 'serviceExecutionRoleArn'>): Promise<DrillResult> {
+  const { settings } = options;
+  const { connectors, telemetry, clock } = ports;
+  // Values of the stored request and the running connector this drill read: no error text carries one.
+  const secrets: ConfigValue[] = [];
+  const attempt = async <T>(read: () => Promise<T>): Promise<Observed<T>> => {
+    try {
+      return { value: await read() };
+    } catch (err) {
+      return { error: describeError(err, secrets) };
+    }
+  };
+  try {
+    const record = await ports.store.peek();
+    const [connector, alarm] = await Promise.all([attempt(() => connectors.findByName(settings.connectorName)), attempt(() => ports.alarm.read())]);
+    const operationArn = record.phase === 'RESTARTING' ? record.operationArn : undefined;
+    const operation = operationArn ? await attempt(() => connectors.operationState(operationArn)) : undefined;
+    let config: DrillInput['config'];
+    if (!mayRecreate(settings.strategy)) {
+      config = { skipped: `not checked: the ${settings.strategy} strategy never re-creates, so its role may not read the stored request` };
+    } else if ('error' in connector) {
+      config = { skipped: 'not checked: the connector could not be looked up' };
+    } else {
+      const live = connector.value;
+      config = await attempt(() => loadConfig(ports, options, live, secrets));
+    }
+    const now = clock.now();
+    const report = drillReport({
+      settings,
+      record,
+      now,
+      connector,
+      alarm,
+      ...(operation && 'value' in operation && operation.value !== undefined ? { operationState: operation.value } : {}),
+      config,
+      notChecked: DRILL_NOT_CHECKED,
+    });
+    telemetry.info('drill', {
+      drill: report.verdict.outcome,
+      reason: report.verdict.because,
+      ifRestartDoesNotHelp: report.ifRestartDoesNotHelp?.outcome,
+      checks: Object.fromEntries(report.checks.map((c) => [c.check, c.status])),
+    });
+    const notice = drillReportNotice(settings, report);
+    await ports.notifier.publish(subjectLine(notice.subject), renderNotice(notice, { connectorName: settings.connectorName, record, now }));
+    return {
+      outcome: 'DRILL',
+      drill: report.verdict.outcome,
+      reason: report.verdict.because,
+      phase: record.phase,
+      ...report,
+      ...('value' in connector && connector.value ? { connectorArn: connector.value.arn } : {}),
+      ...('value' in alarm ? { alarmState: alarm.value.state } : {}),
+    };
+  } catch (err) {
+    telemetry.error('drill failed', { error: describeError(err, secrets) });
+    throw scrubbedError(err, secrets);
+  }
+}
