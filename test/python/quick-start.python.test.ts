@@ -9,10 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
 import { ACCOUNT, newStack, ORDERS_ARN, quickStartProps, REGION } from '../construct/fixtures';
 
-// A Python consumer of the package: quick_start.py, run on the wheel jsii-pacmak built, in a virtual
-// environment with aws-cdk-lib and constructs from PyPI, synthesizes the same stacks as the
-// TypeScript below, and the templates must be the same bytes (the asset's hash included: the asset
-// is the function bundled with the library, shipped inside the wheel's npm tarball).
+// A Python consumer of the package: quick_start.py (and the README's Python app, readme_app.py), run
+// on the wheel jsii-pacmak built, in a virtual environment with aws-cdk-lib and constructs from PyPI,
+// synthesizes the same stacks as the TypeScript below, and the templates must be the same bytes (the
+// asset's hash included: the asset is the function bundled with the library, shipped inside the
+// wheel's npm tarball).
 //
 // `npm test` runs offline on a clean clone, with no wheel: there the test is skipped. .ci/python
 // (called by .ci/run) builds the wheel, makes the environment and runs this file with
@@ -34,7 +35,7 @@ function typeScriptQuickStart(outdir: string): void {
   app.synth();
 }
 
-/** The README's quick start as a whole app (its second TypeScript block), written to `outdir`. */
+/** The README's quick start as a whole app (its TypeScript block; readme_app.py is its Python one), written to `outdir`. */
 function typeScriptReadmeApp(outdir: string): void {
   const app = new App({ outdir });
   const stack = new Stack(app, 'OrdersCdcGuardStack', { env: { account: ACCOUNT, region: REGION } });
@@ -58,8 +59,9 @@ describeWithPython(`a Python CDK app on the built wheel${PYTHON ? '' : ' (skippe
 
   beforeAll(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-python-'));
-    // One run of the Python app writes both apps (python/test-stack, python/readme-app).
-    execFileSync(PYTHON!, [path.join(__dirname, 'quick_start.py'), path.join(out, 'python')], {
+    // One run of Python writes both apps: the README's into CDK_OUTDIR, as `cdk synth` would have it.
+    execFileSync(PYTHON!, [path.join(__dirname, 'quick_start.py'), path.join(out, 'python', 'test-stack')], {
+      env: { ...process.env, CDK_OUTDIR: path.join(out, 'python', 'readme-app') },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 300_000,
     });
