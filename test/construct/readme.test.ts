@@ -20,3 +20,12 @@ describe('the README quick start is what the construct tests synthesize', () => 
     expect(Object.keys(props)).toEqual(keys);
   });
 });
+
+describe('the README\'s Python quick start is the app CI synthesizes in Python', () => {
+  test('its one Python block is test/python/readme_app.py, word for word', () => {
+    // .ci/python runs that file on the built wheel and compares its template with TypeScript's.
+    const blocks = [...README.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toEqual(fs.readFileSync(path.join(__dirname, '..', 'python', 'readme_app.py'), 'utf8'));
+  });
+});
