@@ -55,7 +55,8 @@ export function replay(trace: Trace, props: Partial<DebeziumSilentFailureGuardPr
     ? new cloudwatch.Metric({ ...CONNECTED_METRIC, dimensionsMap: { connector: manifest.connectorName }, statistic: 'Minimum', period: Duration.minutes(1) })
     : undefined;
   const guardProps = { connectedMetric, ...props };
-  const { composite, warnings, alarms, metricFilters } = guardAlarms(manifest.connectorName, version, guardProps);
+  const key = Object.keys(props).length === 0 ? `${options.connected}` : undefined;
+  const { composite, warnings, alarms, metricFilters } = synthesized(manifest.connectorName, version, guardProps, key);
   const start = Date.parse(manifest.startedAt);
   const signals = new SignalStore();
   for (const e of trace.logs) {
@@ -103,10 +104,27 @@ export function replay(trace: Trace, props: Partial<DebeziumSilentFailureGuardPr
   return result;
 }
 
+type GuardAlarms = ReturnType<typeof guardAlarms>;
+const cache = new Map<string, GuardAlarms>();
+
+/** The guard's alarms, synthesized once per connector, version and `key` (none: every time). */
+function synthesized(name: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>, key?: string): GuardAlarms {
+  const id = `${name}|${version.version}|${key}`;
+  const found = key === undefined ? undefined : cache.get(id);
+  if (found) {
+    return found;
+  }
+  const made = guardAlarms(name, version, props);
+  if (key !== undefined) {
+    cache.set(id, made);
+  }
+  return made;
+}
+
 /** The events of the trace that the guard's offset-commit metric filter counts. */
 export function countedLines(trace: Trace): string[] {
   const version = trace.manifest.kafkaConnectVersion === '2.7.1' ? KafkaConnectVersion.V2_7_1 : KafkaConnectVersion.V3_7_X;
-  const { metricFilters } = guardAlarms(trace.manifest.connectorName, version, { connectedMetric: undefined });
+  const { metricFilters } = synthesized(trace.manifest.connectorName, version, { connectedMetric: undefined }, 'false');
   if (metricFilters.length !== 1) {
     throw new Error(`the guard should synthesize one metric filter, found ${metricFilters.length}`);
   }

@@ -290,8 +290,9 @@ async function play(run: Run, worker: Worker): Promise<void> {
           break;
         case 'server-stop':
           inserting = false;
+          say('PostgreSQL server stop requested (fast shutdown: backends terminated); inserts stop');
           await pg.stopServer();
-          say('PostgreSQL server stopped (fast shutdown); inserts stop');
+          say('PostgreSQL server stopped: the relay resets every new connection');
           break;
         case 'inserts-stop':
           inserting = false;
