@@ -14,7 +14,9 @@ import type { Trace } from '../../tools/record-traces/trace-file';
 const RECORDED = fs.readdirSync(TRACES).flatMap((version) => fs.readdirSync(path.join(TRACES, version)).map((scenario) => `${version}/${scenario}`)).sort();
 
 /** The expectations below, one per recorded trace. */
-const SCENARIOS = ['busy', 'stall', 'database-gone', 'idle-without-heartbeats', 'idle-with-heartbeats', 'rest-restart'];
+const SCENARIOS = ['busy', 'stall', 'stall-with-heartbeats', 'stall-with-heartbeats-no-action-query', 'database-gone', 'backend-terminated',
+  'idle-without-heartbeats', 'idle-with-heartbeats', 'rest-restart'];
+const STALLS = ['stall', 'stall-with-heartbeats', 'stall-with-heartbeats-no-action-query'];
 const ASSERTED = ['3.7.x', '2.7.1'].flatMap((version) => SCENARIOS.map((scenario) => `${version}/${scenario}`));
 
 test('every recorded trace is asserted below (a new recording needs its expectation)', () => {
@@ -68,11 +70,15 @@ const samplesAfter = (trace: Trace, t: number) => trace.samples.filter((s) => s.
 const DETECTED: Record<string, Record<string, { delay: number; firing: string[] }>> = {
   '3.7.x': {
     'stall': { delay: 160, firing: ['OffsetCommitGap', 'NoProduction'] },
+    'stall-with-heartbeats': { delay: 190, firing: ['OffsetCommitGap', 'NoProduction'] },
+    'stall-with-heartbeats-no-action-query': { delay: 180, firing: ['OffsetCommitGap', 'NoProduction'] },
     'database-gone': { delay: 80, firing: ['OffsetCommitGap', 'CrashLoop'] },
     'idle-without-heartbeats': { delay: 190, firing: ['OffsetCommitGap', 'NoProduction'] },
   },
   '2.7.1': {
     'stall': { delay: 200, firing: ['OffsetCommitGap', 'NoProduction'] },
+    'stall-with-heartbeats': { delay: 210, firing: ['OffsetCommitGap', 'NoProduction'] },
+    'stall-with-heartbeats-no-action-query': { delay: 190, firing: ['OffsetCommitGap', 'NoProduction'] },
     'database-gone': { delay: 120, firing: ['OffsetCommitGap', 'CrashLoop'] },
     'idle-without-heartbeats': { delay: 170, firing: ['OffsetCommitGap', 'NoProduction'] },
   },
@@ -89,14 +95,14 @@ describe.each(['3.7.x', '2.7.1'])('Kafka Connect %s (real worker): detection', (
     expect(warnedAt).toBeUndefined();
   });
 
-  test.each(['idle-with-heartbeats', 'rest-restart'])('%s: quiet from the guard\'s start to the end (no trigger, no warning), Connected alarm or not', (scenario) => {
+  test.each(['idle-with-heartbeats', 'rest-restart', 'backend-terminated'])('%s: quiet from the guard\'s start to the end (no trigger, no warning), Connected alarm or not', (scenario) => {
     const trace = loadTrace(version, scenario);
     expect(replay(trace)).toEqual({ firing: [], firstAlarm: {} });
     expect(replay(trace, {}, { connected: true })).toEqual({ firing: [], firstAlarm: {} });
   });
 
-  test('stall (the relay drops traffic silently): the task stays RUNNING, Debezium stays Connected and logs nothing; only production and commits stop', () => {
-    const trace = loadTrace(version, 'stall');
+  test.each(STALLS)('%s (the relay drops traffic silently): the task stays RUNNING, Debezium stays Connected and logs nothing; production, commits and heartbeats stop', (scenario) => {
+    const trace = loadTrace(version, scenario);
     const t0 = incidentAt(trace);
     for (const s of samplesAfter(trace, t0)) {
       expect([s.connectorState, s.taskState, s.runningTasks, s.failedTasks, s.connected]).toEqual(['RUNNING', 'RUNNING', 1, 0, 1]);
@@ -105,7 +111,10 @@ describe.each(['3.7.x', '2.7.1'])('Kafka Connect %s (real worker): detection', (
     expect(samplesAfter(trace, t0 + 70 * S).every((s) => s.pollRate === 0 && s.writeRate === 0)).toBe(true);
     expect(after(trace, t0).filter((e) => / (WARN|ERROR) /.test(e.message))).toEqual([]);
     // The Connected alarm would not see it: the same result with it.
-    expect(replay(trace, {}, { connected: true }).firing).toEqual(DETECTED[version].stall.firing);
+    expect(replay(trace, {}, { connected: true }).firing).toEqual(DETECTED[version][scenario].firing);
+    // No heartbeat either (with or without an action query): no commit line a flush interval after the drop.
+    const counted = countedLines(trace);
+    expect(after(trace, t0 + 61 * S).filter((e) => counted.includes(e.message))).toEqual([]);
   });
 
   test('database gone (server stopped): Debezium retries once after 10 s, then the task FAILS; its Connected MBean is unregistered (missing, not 0)', () => {
@@ -126,6 +135,19 @@ describe.each(['3.7.x', '2.7.1'])('Kafka Connect %s (real worker): detection', (
     const withConnected = replay(trace, {}, { connected: true });
     expect(withConnected.firstAlarm.Connected).toBeDefined();
     expect(withConnected.alarmAt).toBe(replay(trace).alarmAt);
+  });
+
+  test('backend terminated (the server stays up): Debezium restarts itself after its 10-s back-off, the task never leaves RUNNING, commits go on', () => {
+    const trace = loadTrace(version, 'backend-terminated');
+    const t0 = incidentAt(trace);
+    for (const s of samplesAfter(trace, t0)) {
+      expect([s.connectorState, s.taskState]).toEqual(['RUNNING', 'RUNNING']);
+    }
+    expect(after(trace, t0).some((e) => e.message.includes('Going to restart connector after 10 sec. after a retriable exception'))).toBe(true);
+    const counted = countedLines(trace);
+    const times = after(trace, t0).filter((e) => counted.includes(e.message)).map((e) => e.t);
+    expect(times[0] - t0).toBeLessThanOrEqual(61 * S);
+    expect(Math.max(...times.slice(1).map((t, i) => t - times[i]))).toBeLessThanOrEqual(61 * S);
   });
 
   test('idle with heartbeats: every flush after the inserts stop still commits (the heartbeat records), and production never reads 0 for a whole minute', () => {

@@ -23,7 +23,7 @@ export class Postgres {
     execFileSync('chown', ['-R', 'postgres:postgres', this.dir]);
     execFileSync('runuser', ['-u', 'postgres', '--', path.join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { stdio: 'ignore' });
     fs.appendFileSync(path.join(data, 'postgresql.conf'), [
-      "listen_addresses = '127.0.0.1'", `port = ${this.port}`, `unix_socket_directories = '${this.dir}'`,
+      "listen_addresses = '127.0.0.1'", `port = ${this.port}`, "unix_socket_directories = ''",
       'wal_level = logical', 'max_wal_senders = 4', 'max_replication_slots = 4', 'shared_buffers = 32MB', '',
     ].join('\n'));
     this.server = this.processes.start(`postgres:${this.port}`, 'runuser', ['-u', 'postgres', '--', path.join(BIN, 'postgres'), '-D', data],

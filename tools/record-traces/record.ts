@@ -71,8 +71,8 @@ function connectorConfig(stack: Stack, scenario: Scenario, name: string, relayPo
     'slot.name': slot,
     'publication.name': `dbz_${slot}`,
     'table.include.list': 'public.orders',
-    ...(scenario.heartbeatIntervalMs ? {
-      'heartbeat.interval.ms': String(scenario.heartbeatIntervalMs),
+    ...(scenario.heartbeatIntervalMs ? { 'heartbeat.interval.ms': String(scenario.heartbeatIntervalMs) } : {}),
+    ...(scenario.heartbeatIntervalMs && !scenario.noHeartbeatActionQuery ? {
       'heartbeat.action.query': 'INSERT INTO heartbeat (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
     } : {}),
   };
@@ -298,6 +298,13 @@ async function play(run: Run, worker: Worker): Promise<void> {
           inserting = false;
           say('inserts stop: the database is idle');
           break;
+        case 'backend-terminate': {
+          // Every connection but the inserts' psql (and this one): Debezium's replication and JDBC connections.
+          const killed = pg.sql('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() '
+            + "AND backend_type IN ('client backend', 'walsender') AND application_name <> 'psql'").trim();
+          say(`pg_terminate_backend() of Debezium's ${killed} connections (replication and JDBC); the server stays up`);
+          break;
+        }
         case 'rest-restart':
           if (run.stack.label === '2.7.1') {
             await restCall(`${worker.rest}/connectors/${name}/restart`, 'POST');

@@ -24,9 +24,14 @@ export function readWorkerLog(file: string): LogRecord[] {
   return records;
 }
 
-/** Whether a record is about the connector: its MDC context, task ID, config dump or Debezium's server name name it. */
+/**
+ * Whether a record is about the connector: its MDC context, task ID, config dump or Debezium's
+ * server name name it. The name must not go on as a longer name (`orders-a` is not named in
+ * `orders-a-b`), though a task number may follow (`orders-a-0`).
+ */
 export function mentions(record: LogRecord, connectorName: string): boolean {
-  return record.lines.some((l) => l.includes(connectorName));
+  const name = new RegExp(`${connectorName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z_]|-[A-Za-z_])`);
+  return record.lines.some((l) => name.test(l));
 }
 
 /** MSK Connect's delivery: each line of a record is its own event, prefixed with the worker's ID, at the record's time. */
