@@ -147,6 +147,15 @@ const bench = project.addTask('bench', {
 bench.spawn(project.bundler.bundleTask);
 bench.exec(`ts-node --project ${devTsconfig} tools/bench/run.ts`);
 
+// Real worker logs and metrics for the replay tests (test/traces/): Kafka Connect, Debezium and
+// PostgreSQL on loopback, about 20 minutes a run; never part of `npm test` or CI (tools/record-traces/README.md).
+project.addTask('record-traces', {
+  description: 'Record real Kafka Connect / Debezium worker logs and metrics into test/fixtures/traces (needs Java, Maven, PostgreSQL; ~20 min)',
+  receiveArgs: true,
+  env: { NODE_NO_WARNINGS: '1' },
+  exec: `timeout --signal=INT --kill-after=60 50m ts-node --project ${devTsconfig} tools/record-traces/record.ts`,
+});
+
 // jest (ts-jest, isolated modules) does not type-check: the test task does, examples included,
 // which import the package by name as a consumer would.
 project.tsconfigDev.addInclude('.projenrc.ts');
