@@ -42,7 +42,7 @@ const CFN_CONNECTORS = new WeakMap<GuardSpec, kafkaconnect.CfnConnector>();
  * that is proven safe, re-creates it from the stored CreateConnector request.
  *
  * @example
- * // bucket: s3.IBucket, logGroup: logs.ILogGroup, connectorRole: iam.IRole
+ * // with the connector's existing S3 bucket, worker log group and service execution role
  * new DebeziumSilentFailureGuard(this, 'OrdersCdcGuard', {
  *   connectorArn: 'arn:aws:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-3',
  *   configBucket: bucket,
