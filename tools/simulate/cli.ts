@@ -8,6 +8,7 @@ import { AWS, DEMO, SEED_ON_AWS, type TimingProfile } from './profiles';
 import { exitStatus, jsonReport, renderComparison, renderReport } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { formatDuration, simulate, type SimulationReport } from './simulation';
+import { renderTraceReport, traceReport } from './trace-report';
 
 export interface CliOptions {
   readonly timing: 'demo' | 'aws';
@@ -18,6 +19,8 @@ export interface CliOptions {
   readonly kafkaConnectVersion: '2.7.1' | '3.7.x';
   /** Print one JSON document (options, incidents, violations, comparison, exit status) instead of the timeline and tables. */
   readonly json: boolean;
+  /** A recorded trace's folder, replayed instead of the simulated connector. */
+  readonly trace?: string;
 }
 
 export const USAGE = `usage: npm run simulate -- [options]
@@ -34,6 +37,10 @@ export const USAGE = `usage: npm run simulate -- [options]
   --json                  print no timeline and no table, but one JSON document: the options used,
                           the incidents, invariant violations, the seed comparison (--timing aws)
                           and the exit status; the exit status is the same as without it
+  --trace <dir>           replay a trace recorded from a real Kafka Connect worker (npm run
+                          record-traces; e.g. test/fixtures/traces/3.7.x/stall) through the guard's
+                          synthesized filter and alarms instead of the simulated connector; only
+                          --json goes with it
   --help                  this text
 
 scenarios:
@@ -58,7 +65,7 @@ export function parseArgs(argv: string[]): CliOptions | 'help' {
     if (flag === '--json') {
       throw new UsageError('--json takes no value');
     }
-    if (!['--scenario', '--seed', '--duration', '--compression', '--timing', '--kafka-connect'].includes(flag)) {
+    if (!['--scenario', '--seed', '--duration', '--compression', '--timing', '--kafka-connect', '--trace'].includes(flag)) {
       throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
     const value = inline ?? argv[++i];
@@ -78,6 +85,10 @@ export function parseArgs(argv: string[]): CliOptions | 'help' {
     }
     return n;
   };
+  const trace = values.get('--trace');
+  if (trace !== undefined && values.size > 1) {
+    throw new UsageError(`--trace replays a recorded trace as it happened: only --json goes with it, got ${[...values.keys()].filter((f) => f !== '--trace').join(', ')}`);
+  }
   const scenarioName = values.get('--scenario') ?? 'mixed';
   const scenario = SCENARIOS.find((s) => s.name === scenarioName);
   if (!scenario) {
@@ -104,11 +115,17 @@ export function parseArgs(argv: string[]): CliOptions | 'help' {
     compression: number('--compression', 0),
     kafkaConnectVersion: version,
     json,
+    ...(trace === undefined ? {} : { trace }),
   };
 }
 
 /** Runs the simulation as the CLI does; returns the exit status. */
 export async function run(options: CliOptions, print: (line: string) => void, interrupted: () => boolean): Promise<number> {
+  if (options.trace !== undefined) {
+    const report = traceReport(options.trace);
+    (options.json ? [JSON.stringify(report, null, 2)] : renderTraceReport(report)).forEach((line) => print(line));
+    return 0;
+  }
   const profile: TimingProfile = options.timing === 'aws' ? AWS : DEMO;
   const durationMs = options.durationMs ?? profile.durationMs;
   // Pacing is for watching the timeline: with --json there is none, so it runs as fast as possible unless told otherwise.
