@@ -24,7 +24,6 @@ export interface SettledPeriodicTuning extends SettledTuning {
 export const TUNING_PROPS = [
   'offsetCommitAlarm', 'offsetCommitGapAlarm', 'noProductionAlarm', 'taskHealthAlarm', 'crashLoopAlarm', 'connectedAlarm', 'lagAlarm',
 ] as const;
-export type TuningProp = (typeof TUNING_PROPS)[number];
 
 /** What a guard is built from: its props with every default filled in, once. */
 export interface GuardSettings {
