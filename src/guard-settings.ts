@@ -63,7 +63,7 @@ export function settle(spec: GuardSpec): GuardSettings {
   const breaching = cloudwatch.TreatMissingData.BREACHING;
   const notBreaching = cloudwatch.TreatMissingData.NOT_BREACHING;
   return {
-    recoveryStrategy: spec.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE,
+    ...settleRecovery(spec),
     kafkaConnectVersion: spec.kafkaConnectVersion ?? KafkaConnectVersion.V3_7_X,
     offsetCommitWindow: window,
     offsetFlushInterval: spec.offsetFlushInterval ?? Duration.seconds(60),
@@ -79,13 +79,28 @@ export function settle(spec: GuardSpec): GuardSettings {
     crashLoopAlarm: periodic(spec.crashLoopAlarm, { evaluationPeriods: 5, datapointsToAlarm: 2, treatMissingData: notBreaching }),
     connectedAlarm: tuning(spec.connectedAlarm, { evaluationPeriods: 2, treatMissingData: breaching }),
     lagAlarm: tuning(spec.lagAlarm, { evaluationPeriods: 5, treatMissingData: notBreaching }),
-    recoveryFunctionRuntime: spec.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
-    recoveryLogRetention: spec.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
-    allowOffsetReset: spec.allowOffsetReset ?? false,
-    recoveryCooldown: spec.recoveryCooldown ?? Duration.minutes(5),
-    recoveryBudget: spec.recoveryBudget ?? 3,
-    recoveryBudgetWindow: spec.recoveryBudgetWindow ?? Duration.hours(6),
-    operationTimeout: spec.operationTimeout ?? Duration.minutes(30),
+  };
+}
+
+/** The props that say how a guard, or a fleet, recovers. */
+export type RecoveryProps = Pick<GuardSpec, keyof RecoverySettings>;
+
+/** How a guard, or a fleet, recovers: its props with every default filled in. */
+export type RecoverySettings = Pick<GuardSettings,
+'recoveryStrategy' | 'recoveryFunctionRuntime' | 'recoveryLogRetention' | 'allowOffsetReset'
+| 'recoveryCooldown' | 'recoveryBudget' | 'recoveryBudgetWindow' | 'operationTimeout'>;
+
+/** Fills the recovery props' documented defaults, the same for a guard and for a fleet. */
+export function settleRecovery(props: RecoveryProps): RecoverySettings {
+  return {
+    recoveryStrategy: props.recoveryStrategy ?? RecoveryStrategy.RESTART_THEN_RECREATE,
+    recoveryFunctionRuntime: props.recoveryFunctionRuntime ?? lambda.Runtime.NODEJS_24_X,
+    recoveryLogRetention: props.recoveryLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+    allowOffsetReset: props.allowOffsetReset ?? false,
+    recoveryCooldown: props.recoveryCooldown ?? Duration.minutes(5),
+    recoveryBudget: props.recoveryBudget ?? 3,
+    recoveryBudgetWindow: props.recoveryBudgetWindow ?? Duration.hours(6),
+    operationTimeout: props.operationTimeout ?? Duration.minutes(30),
   };
 }
 

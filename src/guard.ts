@@ -1,26 +1,27 @@
-import { Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kafkaconnect from 'aws-cdk-lib/aws-kafkaconnect';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { allowAlarmsToUseTopicKey } from './alarm-topic-key';
 import { assertConnectorEnvironment } from './connector-environment';
 import { guardWidgets } from './dashboard';
 import { settle, type GuardSettings } from './guard-settings';
 import type { GuardSpec } from './guard-spec';
 import { KafkaConnectVersion } from './kafka-connect-version';
+import { notificationTopic } from './notification-topic';
 import { claimConnector } from './one-guard-per-connector';
 import { DebeziumGuardCfnConnectorProps, DebeziumSilentFailureGuardProps, RecoveryStrategy } from './props';
 import { TRIGGER_INPUT } from './recovery/constants';
+import type { StoredRequest } from './recovery-function/permissions';
 import { RecoveryFunction, type RecoveryPacing } from './recovery-function/recovery-function';
+import { recoveryPlane } from './recovery-plane';
 import { shortestScheduleInterval } from './schedule-interval';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
 import { connectedSignal, lagSignal } from './signals/debezium-alarms';
@@ -157,7 +158,8 @@ export class DebeziumSilentFailureGuard extends Construct {
     this.settings = settings;
     this.connectorName = validateProps(this, spec, settings, cfnConnector !== undefined);
     claimConnector(this, this.connectorName, assertConnectorEnvironment(this, spec.connectorArn));
-    const strategy = settings.recoveryStrategy;
+    // A fleet's member recovers as its fleet does.
+    const strategy = spec.fleet?.recoveryStrategy ?? settings.recoveryStrategy;
 
     // --- Signals ---
     const pattern = spec.offsetCommitPattern ?? this.defaultCommitPattern(settings.kafkaConnectVersion);
@@ -179,17 +181,9 @@ export class DebeziumSilentFailureGuard extends Construct {
     }
 
     // --- Notifications ---
-    this.topic = spec.topic ?? new sns.Topic(this, 'Topic', {
-      displayName: 'Debezium silent-failure guard',
-      enforceSSL: true,
-      masterKey: spec.topicEncryptionKey,
-    });
-    // CloudWatch publishes alarm notifications itself, so it must be able to use the topic's key.
-    const topicKey = spec.topic ? spec.topic.masterKey : spec.topicEncryptionKey;
-    if (topicKey) {
-      allowAlarmsToUseTopicKey(this, topicKey, spec.topic ? 'topic.masterKey' : 'topicEncryptionKey');
-    }
-    (spec.alertEmails ?? []).forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    const fleet = spec.fleet;
+    const { topic, topicKey } = fleet ? { topic: fleet.topic, topicKey: undefined } : notificationTopic(this, spec);
+    this.topic = topic;
 
     this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
       // Named after the connector: unique per account and Region (the one-click template can be
@@ -220,85 +214,79 @@ export class DebeziumSilentFailureGuard extends Construct {
     this.logDeliveryAlarm.addOkAction(notify);
 
     // --- Recovery ---
-    this.stateTable = new dynamodb.Table(this, 'StateTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Operational state only (a lease and an attempt history): nothing to keep once the guard is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const recovery = new RecoveryFunction(this, 'RecoveryFunction', {
-      connectorName: this.connectorName,
-      strategy,
-      runtime: settings.recoveryFunctionRuntime,
-      logRetention: settings.recoveryLogRetention,
-      alarm: this.compositeAlarm,
-      stateTable: this.stateTable,
-      topic: this.topic,
-      topicKey,
-      // A guard of a CloudFormation-managed connector has no stored request and no role to pass.
-      storedRequest: spec.configBucket && spec.configKey !== undefined && spec.serviceExecutionRole ? {
-        bucket: spec.configBucket,
-        key: spec.configKey,
-        encryptionKey: spec.configEncryptionKey,
-        serviceExecutionRole: spec.serviceExecutionRole,
-      } : undefined,
-      pacing: this.recoveryPacing(),
-    });
-    this.recoveryFunction = recovery;
-    this.recoveryRole = recovery.recoveryRole;
-    this.recoveryLogGroup = recovery.recoveryLogGroup;
+    if (fleet) {
+      // The fleet recovers: its tick finds this connector by its composite alarm, tagged here.
+      fleet._enrol({
+        connectorName: this.connectorName,
+        compositeAlarm: this.compositeAlarm,
+        storedRequest: this.storedRequest()!,
+        verification: this.recoveryPacing().verification,
+      });
+      this.stateTable = fleet.stateTable;
+      this.recoveryFunction = fleet.recoveryFunction;
+      this.recoveryRole = fleet.recoveryRole;
+      this.recoveryLogGroup = fleet.recoveryLogGroup;
+      this.recoveryErrorsAlarm = fleet.recoveryErrorsAlarm;
+      this.alarmRule = fleet.reconcileRule;
+      this.reconcileRule = fleet.reconcileRule;
+    } else {
+      const plane = recoveryPlane(this, (stateTable) => RecoveryFunction.forConnector(this, 'RecoveryFunction', {
+        connectorName: this.connectorName,
+        strategy,
+        runtime: settings.recoveryFunctionRuntime,
+        logRetention: settings.recoveryLogRetention,
+        alarm: this.compositeAlarm,
+        stateTable,
+        topic: this.topic,
+        topicKey,
+        storedRequest: this.storedRequest(),
+        pacing: this.recoveryPacing(),
+      }), {
+        alarmName: guardAlarmName(this.connectorName, 'recovery-errors'),
+        alarmDescription: `The recovery function of the Debezium guard for connector ${this.connectorName} is failing, so the guard may not be able to act. `
+          + 'Check first: the ERROR lines in the function\'s log group (for example AWS refusing a re-create), then the guard\'s last e-mail.',
+      }, notify);
+      this.stateTable = plane.stateTable;
+      this.recoveryFunction = plane.recoveryFunction;
+      this.recoveryRole = plane.recoveryFunction.recoveryRole;
+      this.recoveryLogGroup = plane.recoveryFunction.recoveryLogGroup;
+      this.recoveryErrorsAlarm = plane.recoveryErrorsAlarm;
 
-    // A guard that cannot act must say so: e.g. AWS refusing the re-create of a deleted connector.
-    this.recoveryErrorsAlarm = new cloudwatch.Alarm(this, 'RecoveryErrorsAlarm', {
-      alarmName: guardAlarmName(this.connectorName, 'recovery-errors'),
-      alarmDescription: `The recovery function of the Debezium guard for connector ${this.connectorName} is failing, so the guard may not be able to act. `
-        + 'Check first: the ERROR lines in the function\'s log group (for example AWS refusing a re-create), then the guard\'s last e-mail.',
-      metric: this.recoveryFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.recoveryErrorsAlarm.addAlarmAction(notify);
-    this.recoveryErrorsAlarm.addOkAction(notify);
-
-    this.alarmRule = new events.Rule(this, 'AlarmRule', {
-      description: `Starts the recovery of Debezium connector ${this.connectorName} when its guard alarm fires`,
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        resources: [this.compositeAlarm.alarmArn],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      targets: [new targets.LambdaFunction(this.recoveryFunction, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
-    });
-    this.reconcileRule = new events.Rule(this, 'ReconcileRule', {
-      description: `Continues in-flight recoveries of Debezium connector ${this.connectorName} (idempotent, locked)`,
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(this.recoveryFunction, {
-        event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.TICK }),
-        retryAttempts: 0,
-      })],
-    });
-    if (spec.preventiveRestartSchedule) {
-      this.preventiveRestartRule = new events.Rule(this, 'PreventiveRestartRule', {
-        description: `Preventive restart of Debezium connector ${this.connectorName}`,
-        schedule: spec.preventiveRestartSchedule,
-        enabled: spec.preventiveRestartEnabled ?? false,
+      this.alarmRule = new events.Rule(this, 'AlarmRule', {
+        description: `Starts the recovery of Debezium connector ${this.connectorName} when its guard alarm fires`,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: [this.compositeAlarm.alarmArn],
+          detail: { state: { value: ['ALARM'] } },
+        },
+        targets: [new targets.LambdaFunction(this.recoveryFunction, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      });
+      this.reconcileRule = new events.Rule(this, 'ReconcileRule', {
+        description: `Continues in-flight recoveries of Debezium connector ${this.connectorName} (idempotent, locked)`,
+        schedule: events.Schedule.rate(Duration.minutes(1)),
         targets: [new targets.LambdaFunction(this.recoveryFunction, {
-          event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART }),
-          retryAttempts: 2,
+          event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.TICK }),
+          retryAttempts: 0,
         })],
       });
+      if (spec.preventiveRestartSchedule) {
+        this.preventiveRestartRule = new events.Rule(this, 'PreventiveRestartRule', {
+          description: `Preventive restart of Debezium connector ${this.connectorName}`,
+          schedule: spec.preventiveRestartSchedule,
+          enabled: spec.preventiveRestartEnabled ?? false,
+          targets: [new targets.LambdaFunction(this.recoveryFunction, {
+            event: events.RuleTargetInput.fromObject({ trigger: TRIGGER_INPUT.SCHEDULED_RESTART }),
+            retryAttempts: 2,
+          })],
+        });
+      }
     }
 
-    if (spec.createDashboard) {
-      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-        dashboardName: spec.dashboardName,
-        widgets: this.dashboardWidgets().map((w) => [w]),
-      });
-    }
+    this.dashboard = spec.createDashboard ? new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: spec.dashboardName,
+      widgets: this.dashboardWidgets().map((w) => [w]),
+    }) : undefined;
   }
 
   /**
@@ -316,6 +304,17 @@ export class DebeziumSilentFailureGuard extends Construct {
       connectedMetric: this.spec.connectedMetric,
       lagMetric: this.spec.lagMetric,
     });
+  }
+
+  /** The stored request and the role a recreate passes; undefined for a guard of a CloudFormation-managed connector. */
+  private storedRequest(): StoredRequest | undefined {
+    const spec = this.spec;
+    return spec.configBucket && spec.configKey !== undefined && spec.serviceExecutionRole ? {
+      bucket: spec.configBucket,
+      key: spec.configKey,
+      encryptionKey: spec.configEncryptionKey,
+      serviceExecutionRole: spec.serviceExecutionRole,
+    } : undefined;
   }
 
   /** The alarms the composite alarm combines. */

@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { DebeziumGuardFleet } from './fleet/fleet';
 import type { KafkaConnectVersion } from './kafka-connect-version';
 
 /**
@@ -54,10 +55,85 @@ export interface AlarmTuning {
 }
 
 /**
+ * How a guard, or a fleet of guards (`DebeziumGuardFleet`), paces its recoveries and whom it tells.
+ */
+export interface DebeziumGuardRecoveryOptions {
+  // --- Recovery pacing ---
+
+  /**
+   * Minimum time between two recovery attempts (the Strimzi backoff schedule applies above it).
+   * @default Duration.minutes(5)
+   */
+  readonly recoveryCooldown?: Duration;
+
+  /**
+   * Recovery attempts allowed within `recoveryBudgetWindow` before the guard stops and escalates.
+   * @default 3
+   */
+  readonly recoveryBudget?: number;
+
+  /**
+   * Window of the recovery budget.
+   * @default Duration.hours(6)
+   */
+  readonly recoveryBudgetWindow?: Duration;
+
+  /**
+   * How long a restart, delete or create may run before the guard reports it as slow (a restart
+   * is then treated as failed).
+   * @default Duration.minutes(30)
+   */
+  readonly operationTimeout?: Duration;
+
+  /**
+   * Runtime of the recovery function.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly recoveryFunctionRuntime?: lambda.Runtime;
+
+  /**
+   * Retention of the recovery function's log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly recoveryLogRetention?: logs.RetentionDays;
+
+  // --- Notifications ---
+
+  /**
+   * Topic for alarm and recovery notifications.
+   *
+   * When it is encrypted (`masterKey`), the guard lets CloudWatch alarms of the stack's account use
+   * the key, as for `topicEncryptionKey`.
+   *
+   * @default - a new topic (SSL enforced, encrypted with `topicEncryptionKey` when given)
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * KMS key for the created topic.
+   *
+   * CloudWatch publishes alarm notifications itself: the guard adds to the key policy a statement that
+   * lets `cloudwatch.amazonaws.com` use the key (`kms:Decrypt`, `kms:GenerateDataKey*`) for alarms of
+   * the stack's account and Region only (`aws:SourceAccount`, `aws:SourceArn`). An imported key's policy
+   * cannot be changed: the guard then warns at synth time (`cdk-debezium-guard:TopicKeyPolicyNotUpdated`)
+   * with the statement to add yourself; without it alarm notifications are lost without an error.
+   *
+   * @default - the topic is not KMS-encrypted (setting it together with `topic` is a synth error)
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
+   * E-mail addresses subscribed to the topic.
+   * @default - no subscriptions
+   */
+  readonly alertEmails?: string[];
+}
+
+/**
  * Options every guard takes, however its connector is given: signals, recovery pacing,
  * notifications, preventive restart and dashboard.
  */
-export interface DebeziumGuardOptions {
+export interface DebeziumGuardOptions extends DebeziumGuardRecoveryOptions {
   // --- Offset-commit signal ---
 
   /** Log group the connector's worker logs are delivered to. */
@@ -181,78 +257,10 @@ export interface DebeziumGuardOptions {
   // --- Recovery pacing ---
 
   /**
-   * Minimum time between two recovery attempts (the Strimzi backoff schedule applies above it).
-   * @default Duration.minutes(5)
-   */
-  readonly recoveryCooldown?: Duration;
-
-  /**
-   * Recovery attempts allowed within `recoveryBudgetWindow` before the guard stops and escalates.
-   * @default 3
-   */
-  readonly recoveryBudget?: number;
-
-  /**
-   * Window of the recovery budget.
-   * @default Duration.hours(6)
-   */
-  readonly recoveryBudgetWindow?: Duration;
-
-  /**
    * How long the composite alarm may take to clear after a restart or recreate finished.
    * @default - the longest a trigger alarm takes to clear (N - M + 1 periods for M of N, at least two periods) plus 3 minutes (7 minutes with the defaults)
    */
   readonly recoveryVerificationPeriod?: Duration;
-
-  /**
-   * How long a restart, delete or create may run before the guard reports it as slow (a restart
-   * is then treated as failed).
-   * @default Duration.minutes(30)
-   */
-  readonly operationTimeout?: Duration;
-
-  /**
-   * Runtime of the recovery function.
-   * @default lambda.Runtime.NODEJS_24_X
-   */
-  readonly recoveryFunctionRuntime?: lambda.Runtime;
-
-  /**
-   * Retention of the recovery function's log group.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly recoveryLogRetention?: logs.RetentionDays;
-
-  // --- Notifications ---
-
-  /**
-   * Topic for alarm and recovery notifications.
-   *
-   * When it is encrypted (`masterKey`), the guard lets CloudWatch alarms of the stack's account use
-   * the key, as for `topicEncryptionKey`.
-   *
-   * @default - a new topic (SSL enforced, encrypted with `topicEncryptionKey` when given)
-   */
-  readonly topic?: sns.ITopic;
-
-  /**
-   * KMS key for the created topic.
-   *
-   * CloudWatch publishes alarm notifications itself: the guard adds to the key policy a statement that
-   * lets `cloudwatch.amazonaws.com` use the key (`kms:Decrypt`, `kms:GenerateDataKey*`) for alarms of
-   * the stack's account and Region only (`aws:SourceAccount`, `aws:SourceArn`). An imported key's policy
-   * cannot be changed: the guard then warns at synth time (`cdk-debezium-guard:TopicKeyPolicyNotUpdated`)
-   * with the statement to add yourself; without it alarm notifications are lost without an error.
-   *
-   * @default - the topic is not KMS-encrypted (setting it together with `topic` is a synth error)
-   */
-  readonly topicEncryptionKey?: kms.IKey;
-
-  /**
-   * E-mail addresses subscribed to the topic.
-   * @default - no subscriptions
-   */
-  readonly alertEmails?: string[];
 
   // --- Preventive restart ---
 
@@ -347,6 +355,19 @@ export interface DebeziumSilentFailureGuardProps extends DebeziumGuardOptions {
    * @default false
    */
   readonly allowOffsetReset?: boolean;
+
+  // --- Fleet ---
+
+  /**
+   * The fleet that recovers this connector, together with the fleet's other connectors.
+   *
+   * The guard then creates only what is its connector's: its metric filter, its alarms and its
+   * composite alarm, whose tags register it with the fleet. The fleet's function, table, tick and
+   * topic do the rest, with the fleet's recovery settings: the recovery, notification and preventive
+   * restart props are then set on the fleet, not here.
+   * @default - the guard has its own recovery function, table, tick and topic
+   */
+  readonly fleet?: DebeziumGuardFleet;
 }
 
 /**

@@ -2,8 +2,10 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { parseConnectorArn } from './connector-arn';
+import { memberProblems } from './fleet/member-validation';
 import { TUNING_PROPS, type GuardSettings } from './guard-settings';
 import type { GuardSpec } from './guard-spec';
+import type { NotificationProps } from './notification-topic';
 import { AlarmTuning, RecoveryStrategy } from './props';
 import { DebeziumGuardWarnings } from './warnings';
 
@@ -103,14 +105,7 @@ export function validateProps(scope: Construct, props: GuardSpec, settings: Guar
   positive(problems, 'operationTimeout', props.operationTimeout);
   // recoveryCooldown may be zero; a negative Duration cannot be built (aws-cdk-lib's constructor refuses it).
 
-  for (const email of props.alertEmails ?? []) {
-    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
-      problems.push(`alertEmails must hold e-mail addresses, got "${email}"`);
-    }
-  }
-  if (props.topic && props.topicEncryptionKey) {
-    problems.push('topicEncryptionKey applies only to the topic the guard creates; encrypt your own topic yourself or drop the topic prop');
-  }
+  notificationProblems(problems, props, 'guard');
   if (props.preventiveRestartEnabled && !props.preventiveRestartSchedule) {
     problems.push('preventiveRestartEnabled is true but preventiveRestartSchedule is not set; give a schedule such as events.Schedule.cron({ hour: "2", minute: "0" })');
   }
@@ -123,6 +118,8 @@ export function validateProps(scope: Construct, props: GuardSpec, settings: Guar
   if (props.dashboardName !== undefined && !props.createDashboard) {
     problems.push('dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName');
   }
+
+  problems.push(...memberProblems(scope, props));
 
   if (problems.length > 0) {
     throw new Error(`Invalid DebeziumSilentFailureGuard props at ${scope.node.path}:\n- ${problems.join('\n- ')}`);
@@ -213,7 +210,7 @@ function tuning(
  *
  * @returns whether a Duration (a prop or a default) can be converted: resolved and not reported here
  */
-function durationProblems(problems: string[], props: GuardSpec): (d: Duration) => boolean {
+export function durationProblems(problems: string[], props: Partial<GuardSpec>): (d: Duration) => boolean {
   const rejected = new Set<Duration>();
   const check = (prop: string, d: Duration | undefined, unit: 'seconds' | 'milliseconds' = 'seconds') => {
     if (!d || d.isUnresolved()) {
@@ -241,15 +238,27 @@ function durationProblems(problems: string[], props: GuardSpec): (d: Duration) =
   return (d) => !d.isUnresolved() && !rejected.has(d);
 }
 
-function positive(problems: string[], prop: string, d: Duration | undefined): void {
+export function positive(problems: string[], prop: string, d: Duration | undefined): void {
   if (d && !d.isUnresolved() && Number.isFinite(d.toMilliseconds({ integral: false })) && d.toMilliseconds({ integral: false }) <= 0) {
     problems.push(`${prop} must be positive, got ${d.toHumanString()}`);
   }
 }
 
-function positiveInteger(problems: string[], prop: string, n: number | undefined): void {
+export function positiveInteger(problems: string[], prop: string, n: number | undefined): void {
   if (n !== undefined && !Token.isUnresolved(n) && (!Number.isInteger(n) || n < 1)) {
     problems.push(`${prop} must be a positive integer, got ${n}`);
+  }
+}
+
+/** The problems of the props that choose where notices go (a guard's, or a fleet's). */
+export function notificationProblems(problems: string[], props: NotificationProps, owner: 'guard' | 'fleet'): void {
+  for (const email of props.alertEmails ?? []) {
+    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+      problems.push(`alertEmails must hold e-mail addresses, got "${email}"`);
+    }
+  }
+  if (props.topic && props.topicEncryptionKey) {
+    problems.push(`topicEncryptionKey applies only to the topic the ${owner} creates; encrypt your own topic yourself or drop the topic prop`);
   }
 }
 

@@ -30,6 +30,11 @@ export const SID = {
   NOTIFY_ENCRYPTED_TOPIC: 'NotifyEncryptedTopic',
   READ_STORED_CREATE_CONNECTOR_REQUEST: 'ReadStoredCreateConnectorRequest',
   DECRYPT_STORED_CREATE_CONNECTOR_REQUEST: 'DecryptStoredCreateConnectorRequest',
+  FIND_FLEET_MEMBERS: 'FindFleetMembers',
+  READ_FLEET_MEMBER_TAGS: 'ReadFleetMemberTags',
+  FIND_RECOVERIES_IN_FLIGHT: 'FindRecoveriesInFlight',
+  /** A fleet's member policies: restart, compare, delete and tag, on each member connector. */
+  ACT_ON_MEMBER_CONNECTORS: 'ActOnMemberConnectors',
 } as const;
 
 /** The statements only a strategy that may re-create gets (`DecryptStoredCreateConnectorRequest` too, when the bucket has a key). */
@@ -104,32 +109,54 @@ export function notifications(topic: sns.ITopic, topicKey: kms.IKey | undefined)
 }
 
 /**
- * The MSK Connect side: list connectors (the function reads the connector's state from its
- * listing), follow restart operations, restart the one connector unless the strategy is
- * notify-only (by name, so the statement survives a recreate's new ARN), and, only when the
- * strategy may re-create, describe it and read its tags (to compare it with the stored request),
- * delete and create it.
+ * The MSK Connect side of one guard: the statements on its one connector (`connectorStatements`),
+ * and those no resource can scope (`anyConnectorStatements`).
  */
 export function connector(scope: Construct, connectorName: string, strategy: string): Need {
+  return {
+    environment: { [ENV.CONNECTOR_NAME]: connectorName, [ENV.STRATEGY]: strategy },
+    statements: [...anyConnectorStatements(scope, strategy), ...connectorStatements(scope, connectorName, strategy)],
+  };
+}
+
+/**
+ * What a strategy needs on the named connector: restart it unless the strategy is notify-only (by
+ * name, so the statement survives a recreate's new ARN), follow its restart operations, and, only
+ * when the strategy may re-create, describe it and read its tags (to compare it with the stored
+ * request), delete it and tag the new one.
+ */
+export function connectorStatements(scope: Construct, connectorName: string, strategy: string): iam.PolicyStatement[] {
   const arn = (resource: string) => kafkaConnectArn(scope, resource);
   const byName = arn(`connector/${connectorName}/*`);
-  const statements = [
-    // ListConnectors supports no resource-level permissions.
-    statement(SID.LIST_CONNECTORS, ['kafkaconnect:ListConnectors'], '*'),
+  return [
     ...(mayRestart(strategy) ? [statement(SID.RESTART_CONNECTOR, ['kafkaconnect:RestartConnector'], byName)] : []),
     // Also under notify-only: a restart started before a switch to notify-only is still followed.
     statement(SID.FOLLOW_CONNECTOR_OPERATIONS, ['kafkaconnect:DescribeConnectorOperation'], arn(`connector-operation/${connectorName}/*`)),
-  ];
-  if (mayRecreate(strategy)) {
-    statements.push(
+    ...(mayRecreate(strategy) ? [
       // Before any delete: the stored request must describe the connector as it runs, tags included.
       statement(SID.COMPARE_WITH_RUNNING_CONNECTOR, ['kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource'], byName),
       statement(SID.RECREATE_CONNECTOR, ['kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource'], byName),
+    ] : []),
+  ];
+}
+
+/**
+ * What a strategy needs that no connector ARN can scope: list connectors (the function reads the
+ * connector's state from its listing) and, only when the strategy may re-create, create one, read
+ * worker configurations, and what a create and a delete need from their caller.
+ */
+export function anyConnectorStatements(scope: Construct, strategy: string): iam.PolicyStatement[] {
+  const statements = [
+    // ListConnectors supports no resource-level permissions.
+    statement(SID.LIST_CONNECTORS, ['kafkaconnect:ListConnectors'], '*'),
+  ];
+  if (mayRecreate(strategy)) {
+    statements.push(
       // CreateConnector authorizes against no resource type (the ARN does not exist yet): it takes "*".
       // What it may create is bounded by the one role it may pass and the stored request's checks.
       statement(SID.CREATE_CONNECTOR, ['kafkaconnect:CreateConnector'], '*'),
       // Proves that the recreate keeps offsets (offset.storage.topic); the request names the configuration.
-      statement(SID.READ_WORKER_CONFIGURATION, ['kafkaconnect:DescribeWorkerConfiguration'], arn('worker-configuration/*')),
+      statement(SID.READ_WORKER_CONFIGURATION, ['kafkaconnect:DescribeWorkerConfiguration'], kafkaConnectArn(scope, 'worker-configuration/*')),
       // What creating and deleting a connector needs from its caller. The Service Authorization
       // Reference (kafkaconnect, "Dependent actions") lists for CreateConnector the ec2:Describe{Vpcs,
       // Subnets,SecurityGroups}, ec2:CreateNetworkInterface and the CloudWatch Logs delivery actions
@@ -150,7 +177,7 @@ export function connector(scope: Construct, connectorName: string, strategy: str
       ], '*'),
     );
   }
-  return { environment: { [ENV.CONNECTOR_NAME]: connectorName, [ENV.STRATEGY]: strategy }, statements };
+  return statements;
 }
 
 /**
@@ -206,6 +233,6 @@ export function mergeNeeds(needs: Need[]): Need {
   };
 }
 
-function statement(sid: string, actions: string[], resource: string): iam.PolicyStatement {
+export function statement(sid: string, actions: string[], resource: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid, actions, resources: [resource] });
 }

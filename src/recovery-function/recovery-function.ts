@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { connector, guardAlarm, kafkaConnectArn, mergeNeeds, notifications, ownLogs, recoveryRecord, storedRequest, type Need, type StoredRequest } from './permissions';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from '../nag';
 import { ENV, mayRecreate, mayRestart, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE } from '../recovery/constants';
@@ -29,7 +29,8 @@ export interface RecoveryPacing {
   readonly scheduledRestartIntervalSeconds?: number;
 }
 
-export interface RecoveryFunctionProps {
+/** One guard's recovery function: the connector it recovers and how. */
+export interface ConnectorRecoveryProps {
   readonly connectorName: string;
   readonly strategy: string;
   readonly runtime: lambda.Runtime;
@@ -43,12 +44,47 @@ export interface RecoveryFunctionProps {
   readonly pacing: RecoveryPacing;
 }
 
+/** A recovery function: what every one has (logs, record, topic, pacing), and what its guard or fleet adds. */
+export interface RecoveryFunctionProps {
+  readonly description: string;
+  readonly roleDescription: string;
+  readonly runtime: lambda.Runtime;
+  readonly logRetention: logs.RetentionDays;
+  readonly stateTable: dynamodb.ITable;
+  readonly topic: sns.ITopic;
+  readonly topicKey?: kms.IKey;
+  readonly pacing: RecoveryPacing;
+  /** What it needs beyond its own logs, record, topic and pacing: one connector's, or a fleet's. */
+  readonly needs: Need[];
+  /** Its policy's wildcards, each acknowledged with its reason. */
+  readonly acknowledgements: (role: iam.Role) => NagAcknowledgement[];
+}
+
 /**
  * The recovery function, with its role and log group (created beside it in the guard's scope, as
  * they always were). Each environment variable is set together with the statement that lets the
  * function use what it names (`permissions.ts`).
  */
 export class RecoveryFunction extends lambda.Function {
+  /** The recovery function of one guard: the one connector it may restart, and its stored request. */
+  public static forConnector(scope: Construct, id: string, props: ConnectorRecoveryProps): RecoveryFunction {
+    const recreates = mayRecreate(props.strategy);
+    if (recreates && !props.storedRequest) {
+      throw new Error(`recovery strategy ${props.strategy} re-creates the connector and needs the stored request`);
+    }
+    return new RecoveryFunction(scope, id, {
+      ...props,
+      description: `Recovers Debezium connector ${props.connectorName} on MSK Connect (cdk-debezium-guard)`,
+      roleDescription: `Recovery function of the Debezium guard for connector ${props.connectorName}`,
+      needs: [
+        connector(scope, props.connectorName, props.strategy),
+        ...(props.storedRequest ? [storedRequest(props.storedRequest, props.strategy)] : []),
+        guardAlarm(props.alarm),
+      ],
+      acknowledgements: (role) => wildcardAcknowledgements(role, props.connectorName, mayRestart(props.strategy), recreates),
+    });
+  }
+
   public readonly recoveryRole: iam.Role;
   public readonly recoveryLogGroup: logs.LogGroup;
 
@@ -57,28 +93,22 @@ export class RecoveryFunction extends lambda.Function {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const recreates = mayRecreate(props.strategy);
-    if (recreates && !props.storedRequest) {
-      throw new Error(`recovery strategy ${props.strategy} re-creates the connector and needs the stored request`);
-    }
     const needs = mergeNeeds([
       ownLogs(logGroup),
-      connector(scope, props.connectorName, props.strategy),
-      ...(props.storedRequest ? [storedRequest(props.storedRequest, props.strategy)] : []),
+      ...props.needs,
       notifications(props.topic, props.topicKey),
       recoveryRecord(props.stateTable),
-      guardAlarm(props.alarm),
       pacing(props.pacing),
     ]);
     const role = new iam.Role(scope, 'RecoveryRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Recovery function of the Debezium guard for connector ${props.connectorName}`,
+      description: props.roleDescription,
       // minimize: false pins the document: @aws-cdk/aws-iam:minimizePolicies must not reshape it.
       inlinePolicies: { Recovery: new iam.PolicyDocument({ minimize: false, statements: needs.statements }) },
     });
-    acknowledgeWildcards(role, props.connectorName, mayRestart(props.strategy), recreates);
+    acknowledgeNag(role.node.defaultChild as CfnResource, props.acknowledgements(role));
     super(scope, id, {
-      description: `Recovers Debezium connector ${props.connectorName} on MSK Connect (cdk-debezium-guard)`,
+      description: props.description,
       runtime: props.runtime,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -117,10 +147,9 @@ function pacing(p: RecoveryPacing): Need {
   };
 }
 
-/** Each wildcard in the recovery policy, acknowledged one finding at a time with its reason. */
-function acknowledgeWildcards(role: iam.Role, connectorName: string, restarts: boolean, recreates: boolean): void {
-  const arn = (resource: string) => nagText(role, kafkaConnectArn(role, resource));
-  const acks: NagAcknowledgement[] = [
+/** Each wildcard in one guard's recovery policy, with its reason. */
+function wildcardAcknowledgements(role: iam.Role, connectorName: string, restarts: boolean, recreates: boolean): NagAcknowledgement[] {
+  return [
     {
       rule: 'AwsSolutions-IAM5',
       finding: 'Resource::*',
@@ -128,7 +157,16 @@ function acknowledgeWildcards(role: iam.Role, connectorName: string, restarts: b
         ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
         : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
     },
-    ...(restarts || recreates ? [{
+    ...connectorAcknowledgements(role, connectorName, restarts || recreates),
+    ...(recreates ? [workerConfigurationAcknowledgement(role)] : []),
+  ];
+}
+
+/** The wildcards of the statements on one connector (`connectorStatements`), with their reasons. */
+export function connectorAcknowledgements(scope: IConstruct, connectorName: string, restartsOrRecreates: boolean): NagAcknowledgement[] {
+  const arn = (resource: string) => nagText(scope, kafkaConnectArn(scope, resource));
+  return [
+    ...(restartsOrRecreates ? [{
       rule: 'AwsSolutions-IAM5',
       finding: `Resource::${arn(`connector/${connectorName}/*`)}`,
       reason: 'Scoped to the guarded connector name; the ID suffix changes with every recreate.',
@@ -139,12 +177,13 @@ function acknowledgeWildcards(role: iam.Role, connectorName: string, restarts: b
       reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
     },
   ];
-  if (recreates) {
-    acks.push({
-      rule: 'AwsSolutions-IAM5',
-      finding: `Resource::${arn('worker-configuration/*')}`,
-      reason: 'Read-only; the stored request names the worker configuration, which is only known at run time.',
-    });
-  }
-  acknowledgeNag(role.node.defaultChild as CfnResource, acks);
+}
+
+/** The wildcard of `ReadWorkerConfiguration`, with its reason. */
+export function workerConfigurationAcknowledgement(scope: IConstruct): NagAcknowledgement {
+  return {
+    rule: 'AwsSolutions-IAM5',
+    finding: `Resource::${nagText(scope, kafkaConnectArn(scope, 'worker-configuration/*'))}`,
+    reason: 'Read-only; the stored request names the worker configuration, which is only known at run time.',
+  };
 }

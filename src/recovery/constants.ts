@@ -29,6 +29,29 @@ export const ENV = {
    * the guard has one. Without it the function refuses `{"trigger":"scheduled-restart"}`.
    */
   SCHEDULED_RESTART_INTERVAL_SECONDS: 'GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS',
+  /**
+   * Set only for a fleet's function (`DebeziumGuardFleet`): the fleet's ID, the value of its members'
+   * `MEMBER_TAG.FLEET`. Such a function guards every connector whose composite alarm carries it.
+   */
+  FLEET_ID: 'GUARD_FLEET_ID',
+  /** A fleet's bound on the member recoveries one run makes at once. */
+  FLEET_CONCURRENCY: 'GUARD_FLEET_CONCURRENCY',
+} as const;
+
+/** The end of every guard's composite alarm name (`<connector>-debezium-guard`). */
+export const GUARD_ALARM_SUFFIX = '-debezium-guard';
+
+/**
+ * The tags on a fleet member's composite alarm: its registration with the fleet. The fleet's function
+ * reads them (`cloudwatch:ListTagsForResource`) when the member needs it, so that a fleet of any size
+ * needs no list of its members; each value is also bounded by the function's policy.
+ */
+export const MEMBER_TAG = {
+  FLEET: 'debezium-guard:fleet',
+  CONFIG_BUCKET: 'debezium-guard:config-bucket',
+  CONFIG_KEY: 'debezium-guard:config-key',
+  CONFIG_BUCKET_OWNER: 'debezium-guard:config-bucket-owner',
+  SERVICE_EXECUTION_ROLE_ARN: 'debezium-guard:service-execution-role-arn',
 } as const;
 
 /** The recovery strategies by name: the construct's `RecoveryStrategy` values, what the function reads from `GUARD_STRATEGY`. */
@@ -80,6 +103,9 @@ export const MANUAL_ACTION = {
   /** Checks what a recovery would need and says what it would do, changing nothing. */
   DRILL: 'drill',
 } as const;
+
+/** The field of a manual invocation of a fleet's function that names the connector (`{"action":"status","connector":"orders"}`). */
+export const CONNECTOR_FIELD = 'connector';
 
 /**
  * The recovery function's timeout, and the lease a run holds on the connector's record. The lease

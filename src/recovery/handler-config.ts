@@ -18,11 +18,83 @@ export interface HandlerConfig {
   readonly metricsNamespace: string;
 }
 
+/** Everything a fleet's function reads from its environment: the member's connector and stored request come from its tags. */
+export interface FleetHandlerConfig {
+  readonly fleetId: string;
+  /** The fleet's settings; `connectorName` is empty, each member's run sets its own. */
+  readonly settings: Settings;
+  readonly topicArn: string;
+  readonly stateTable: string;
+  readonly metricsNamespace: string;
+  /** How many member recoveries one run makes at once. */
+  readonly concurrency: number;
+}
+
 /**
  * Reads the handler's configuration from the environment the construct set.
  * @throws Error naming every missing or malformed variable
  */
 export function readHandlerConfig(env: Record<string, string | undefined>): HandlerConfig {
+  const read = reader(env);
+  const settings = readSettings(read, () => read.text(ENV.CONNECTOR_NAME));
+  // Only a strategy that may re-create reads the stored request and passes a role: a restart-only or
+  // notify-only guard (a CloudFormation-managed connector's, for one) is not given them.
+  // (An unknown strategy is reported by readSettings; every variable is then asked for.)
+  const recreating = mayRecreate(settings.strategy) || !(STRATEGY_NAMES as readonly string[]).includes(settings.strategy);
+  const forRecreate = (name: string): string => (recreating ? read.text(name) : env[name] ?? '');
+  const config: HandlerConfig = {
+    settings,
+    configBucket: forRecreate(ENV.CONFIG_BUCKET),
+    configKey: forRecreate(ENV.CONFIG_KEY),
+    configBucketOwner: forRecreate(ENV.CONFIG_BUCKET_OWNER),
+    serviceExecutionRoleArn: forRecreate(ENV.SERVICE_EXECUTION_ROLE_ARN),
+    topicArn: read.text(ENV.TOPIC_ARN),
+    stateTable: read.text(ENV.STATE_TABLE),
+    alarmName: read.text(ENV.ALARM_NAME),
+    metricsNamespace: env[ENV.METRICS_NAMESPACE] || RECOVERY_METRICS_NAMESPACE,
+  };
+  read.done();
+  return config;
+}
+
+/** Whether the environment is a fleet's (`DebeziumGuardFleet`), not one guard's. */
+export function isFleet(env: Record<string, string | undefined>): boolean {
+  return (env[ENV.FLEET_ID] ?? '') !== '';
+}
+
+/**
+ * Reads a fleet function's configuration: the fleet's settings, topic and table.
+ * @throws Error naming every missing or malformed variable
+ */
+export function readFleetConfig(env: Record<string, string | undefined>): FleetHandlerConfig {
+  const read = reader(env);
+  const concurrency = Number(read.text(ENV.FLEET_CONCURRENCY));
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    read.problem(`${ENV.FLEET_CONCURRENCY} must be a positive integer, got ${JSON.stringify(env[ENV.FLEET_CONCURRENCY])}`);
+  }
+  const config: FleetHandlerConfig = {
+    fleetId: read.text(ENV.FLEET_ID),
+    settings: readSettings(read, () => ''),
+    topicArn: read.text(ENV.TOPIC_ARN),
+    stateTable: read.text(ENV.STATE_TABLE),
+    metricsNamespace: env[ENV.METRICS_NAMESPACE] || RECOVERY_METRICS_NAMESPACE,
+    concurrency,
+  };
+  read.done();
+  return config;
+}
+
+/** Reads variables and collects every problem, so that one error names them all. */
+interface Reader {
+  readonly env: Record<string, string | undefined>;
+  text(name: string): string;
+  seconds(name: string): number;
+  problem(text: string): void;
+  /** @throws Error naming every problem met */
+  done(): void;
+}
+
+function reader(env: Record<string, string | undefined>): Reader {
   const problems: string[] = [];
   const text = (name: string): string => {
     const value = env[name];
@@ -32,54 +104,50 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
     }
     return value;
   };
-  const seconds = (name: string): number => {
-    const value = Number(text(name));
-    if (!Number.isFinite(value) || value < 0) {
-      problems.push(`${name} must be a non-negative number, got ${JSON.stringify(env[name])}`);
-    }
-    return value * 1000;
-  };
-  const strategy = text(ENV.STRATEGY) as Strategy;
-  if (strategy && !(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
-    problems.push(`${ENV.STRATEGY} must be one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(strategy)}`);
-  }
-  // Only a strategy that may re-create reads the stored request and passes a role: a restart-only or
-  // notify-only guard (a CloudFormation-managed connector's, for one) is not given them.
-  // (An unknown strategy is reported above; every variable is then asked for.)
-  const recreating = mayRecreate(strategy) || !(STRATEGY_NAMES as readonly string[]).includes(strategy);
-  const forRecreate = (name: string): string => (recreating ? text(name) : env[name] ?? '');
-  const budget = Number(text(ENV.BUDGET));
-  if (!Number.isInteger(budget) || budget < 1) {
-    problems.push(`${ENV.BUDGET} must be a positive integer, got ${JSON.stringify(env[ENV.BUDGET])}`);
-  }
-  const config: HandlerConfig = {
-    settings: {
-      connectorName: text(ENV.CONNECTOR_NAME),
-      strategy,
-      allowOffsetReset: env[ENV.ALLOW_OFFSET_RESET] === 'true',
-      cooldownMs: seconds(ENV.COOLDOWN_SECONDS),
-      budget,
-      budgetWindowMs: seconds(ENV.BUDGET_WINDOW_SECONDS),
-      verifyMs: seconds(ENV.VERIFY_SECONDS),
-      operationTimeoutMs: seconds(ENV.OPERATION_TIMEOUT_SECONDS),
-      // Set only for a guard built from a CfnConnector; absent (not false) for every other guard.
-      ...(env[ENV.CLOUDFORMATION_MANAGED] === 'true' ? { cloudFormationManaged: true } : {}),
-      // Set only for a guard with a preventive restart schedule.
-      ...(env[ENV.SCHEDULED_RESTART_INTERVAL_SECONDS] !== undefined
-        ? { scheduledRestartIntervalMs: seconds(ENV.SCHEDULED_RESTART_INTERVAL_SECONDS) }
-        : {}),
+  return {
+    env,
+    text,
+    seconds: (name) => {
+      const value = Number(text(name));
+      if (!Number.isFinite(value) || value < 0) {
+        problems.push(`${name} must be a non-negative number, got ${JSON.stringify(env[name])}`);
+      }
+      return value * 1000;
     },
-    configBucket: forRecreate(ENV.CONFIG_BUCKET),
-    configKey: forRecreate(ENV.CONFIG_KEY),
-    configBucketOwner: forRecreate(ENV.CONFIG_BUCKET_OWNER),
-    serviceExecutionRoleArn: forRecreate(ENV.SERVICE_EXECUTION_ROLE_ARN),
-    topicArn: text(ENV.TOPIC_ARN),
-    stateTable: text(ENV.STATE_TABLE),
-    alarmName: text(ENV.ALARM_NAME),
-    metricsNamespace: env[ENV.METRICS_NAMESPACE] || RECOVERY_METRICS_NAMESPACE,
+    problem: (p) => problems.push(p),
+    done: () => {
+      if (problems.length > 0) {
+        throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);
+      }
+    },
   };
-  if (problems.length > 0) {
-    throw new Error(`recovery function misconfigured: ${problems.join('; ')}`);
+}
+
+/** The pacing and strategy settings, the same for one guard and for a fleet. */
+function readSettings(read: Reader, connectorName: () => string): Settings {
+  const env = read.env;
+  const strategy = read.text(ENV.STRATEGY) as Strategy;
+  if (strategy && !(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
+    read.problem(`${ENV.STRATEGY} must be one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(strategy)}`);
   }
-  return config;
+  const budget = Number(read.text(ENV.BUDGET));
+  if (!Number.isInteger(budget) || budget < 1) {
+    read.problem(`${ENV.BUDGET} must be a positive integer, got ${JSON.stringify(env[ENV.BUDGET])}`);
+  }
+  return {
+    connectorName: connectorName(),
+    strategy,
+    allowOffsetReset: env[ENV.ALLOW_OFFSET_RESET] === 'true',
+    cooldownMs: read.seconds(ENV.COOLDOWN_SECONDS),
+    budget,
+    budgetWindowMs: read.seconds(ENV.BUDGET_WINDOW_SECONDS),
+    verifyMs: read.seconds(ENV.VERIFY_SECONDS),
+    operationTimeoutMs: read.seconds(ENV.OPERATION_TIMEOUT_SECONDS),
+    // Set only for a guard built from a CfnConnector; absent (not false) for every other guard.
+    ...(env[ENV.CLOUDFORMATION_MANAGED] === 'true' ? { cloudFormationManaged: true } : {}),
+    // Set only for a guard with a preventive restart schedule.
+    ...(env[ENV.SCHEDULED_RESTART_INTERVAL_SECONDS] !== undefined
+      ? { scheduledRestartIntervalMs: read.seconds(ENV.SCHEDULED_RESTART_INTERVAL_SECONDS) }
+      : {}),
+  };
 }

@@ -8,10 +8,12 @@ import type { Context } from 'aws-lambda';
 import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
+import { CONNECTOR_FIELD, GUARD_ALARM_SUFFIX, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { drill, type DrillResult } from './drill-run';
-import { readHandlerConfig } from './handler-config';
-import { ACCEPTED_EVENTS, eventShape, triggerOf } from './invocation';
+import { AwsFleetDirectory } from './fleet-directory.lambda-shared';
+import { fleetRun, type FleetMember, type FleetRunSummary } from './fleet-run';
+import { isFleet, readFleetConfig, readHandlerConfig } from './handler-config';
+import { ACCEPTED_EVENTS, connectorOf, eventShape, triggerOf } from './invocation';
 import type { Clock, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
@@ -24,7 +26,9 @@ export interface HandlerOverrides {
 }
 
 /** Builds a handler; `handler` below is the one Lambda calls. */
-export function createHandler(overrides: HandlerOverrides = {}): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary | DrillResult> {
+export function createHandler(
+  overrides: HandlerOverrides = {},
+): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary | DrillResult | FleetRunSummary> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
   const logger = new Logger({ serviceName: RECOVERY_SERVICE_NAME });
@@ -38,23 +42,36 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
       logger.error('refusing an event the guard does not handle', { event: eventShape(event) });
       throw new Error(`unrecognised event; the recovery function accepts ${ACCEPTED_EVENTS}`);
     }
+    runs += 1;
+    const runId = context?.awsRequestId ?? `local-${process.pid}-${runs}`;
+    if (isFleet(env)) {
+      const fleet = readFleetConfig(env);
+      const connector = connectorOf(event);
+      if (trigger === 'SCHEDULED_RESTART' || (trigger !== 'TICK' && connector === undefined)) {
+        logger.error('refusing an event a fleet does not handle', { event: eventShape(event) });
+        throw new Error(`a fleet's function takes ${trigger === 'SCHEDULED_RESTART' ? 'no scheduled restart'
+          : `an event that names the connector: a guard composite alarm's state change, or {"action":"...","${CONNECTOR_FIELD}":"<connector name>"}`}`);
+      }
+      const fleetClients = clients ??= createClients(env);
+      const telemetry = telemetryOf(logger, fleet.metricsNamespace);
+      const directory = new AwsFleetDirectory(fleetClients.cloudWatch, fleetClients.dynamoDb, fleet.stateTable, fleet.fleetId);
+      const portsFor = (member: FleetMember): Ports => ({
+        connectors: new MskConnectApi(fleetClients.kafkaConnect),
+        config: new S3ConfigSource(fleetClients.s3, member.configBucket, member.configKey, member.configBucketOwner),
+        alarm: new CompositeAlarmReader(fleetClients.cloudWatch, `${member.connectorName}${GUARD_ALARM_SUFFIX}`),
+        notifier: new SnsNotifier(fleetClients.sns, fleet.topicArn),
+        store: new DynamoStateStore(fleetClients.dynamoDb, fleet.stateTable, member.connectorName),
+        clock,
+        telemetry: memberTelemetry(telemetry, member.connectorName),
+      });
+      return fleetRun(directory, portsFor, telemetry, {
+        settings: fleet.settings, trigger, connector, runId, leaseMs: RECOVERY_LEASE_MS, concurrency: fleet.concurrency, now: clock.now(),
+      });
+    }
     const config = readHandlerConfig(env);
     clients ??= createClients(env);
-    // Powertools would read POWERTOOLS_METRICS_NAMESPACE itself, but an explicit namespace overrides it:
-    // the handler passes the one its environment (the construct, or a test's overrides) gives.
-    const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: RECOVERY_SERVICE_NAME });
     logger.appendKeys({ connectorName: config.settings.connectorName });
-    const telemetry: Telemetry = {
-      info: (message, fields) => logger.info(message, { ...fields }),
-      error: (message, fields) => logger.error(message, { ...fields }),
-      metric: (name, value, unit, dimensions) => {
-        const single = metrics.singleMetric();
-        for (const [k, v] of Object.entries(dimensions ?? {})) {
-          single.addDimension(k, v);
-        }
-        single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
-      },
-    };
+    const telemetry = telemetryOf(logger, config.metricsNamespace);
     const ports: Ports = {
       connectors: new MskConnectApi(clients.kafkaConnect),
       config: new S3ConfigSource(clients.s3, config.configBucket, config.configKey, config.configBucketOwner),
@@ -68,14 +85,40 @@ export function createHandler(overrides: HandlerOverrides = {}): (event: unknown
       // Read-only: no lease, no record written, no restart, delete or create; one notice.
       return drill(ports, { settings: config.settings, serviceExecutionRoleArn: config.serviceExecutionRoleArn });
     }
-    runs += 1;
     return reconcile(ports, {
       settings: config.settings,
       trigger,
-      runId: context?.awsRequestId ?? `local-${process.pid}-${runs}`,
+      runId,
       leaseMs: RECOVERY_LEASE_MS,
       serviceExecutionRoleArn: config.serviceExecutionRoleArn,
     });
+  };
+}
+
+/** Logs and metrics through Powertools. */
+function telemetryOf(logger: Logger, namespace: string): Telemetry {
+  // Powertools would read POWERTOOLS_METRICS_NAMESPACE itself, but an explicit namespace overrides it:
+  // the handler passes the one its environment (the construct, or a test's overrides) gives.
+  const metrics = new Metrics({ namespace, serviceName: RECOVERY_SERVICE_NAME });
+  return {
+    info: (message, fields) => logger.info(message, { ...fields }),
+    error: (message, fields) => logger.error(message, { ...fields }),
+    metric: (name, value, unit, dimensions) => {
+      const single = metrics.singleMetric();
+      for (const [k, v] of Object.entries(dimensions ?? {})) {
+        single.addDimension(k, v);
+      }
+      single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
+    },
+  };
+}
+
+/** A member's log lines name its connector, as a single guard's every line does. */
+function memberTelemetry(telemetry: Telemetry, connectorName: string): Telemetry {
+  return {
+    info: (message, fields) => telemetry.info(message, { connectorName, ...fields }),
+    error: (message, fields) => telemetry.error(message, { connectorName, ...fields }),
+    metric: telemetry.metric,
   };
 }
 

@@ -1,10 +1,12 @@
+import { GUARD_ALARM_SUFFIX } from '../recovery/constants';
+
 /**
  * Alarm names and the composite alarm's description. Every alarm is named after its connector:
  * an operator sees at once which connector and which signal fired, and names stay unique per
  * account and Region, so two guards for the same connector fail to deploy instead of racing.
  */
 export function guardAlarmName(connectorName: string, signal?: string): string {
-  return signal === undefined ? `${connectorName}-debezium-guard` : `${connectorName}-debezium-guard-${signal}`;
+  return signal === undefined ? `${connectorName}${GUARD_ALARM_SUFFIX}` : `${connectorName}${GUARD_ALARM_SUFFIX}-${signal}`;
 }
 
 /** The signals of the alarms on errored tasks; the recovery function restarts only failed tasks when they alone fired. */

@@ -1,6 +1,6 @@
 import { ENV, RECOVERY_METRICS_NAMESPACE } from '../../src/recovery/constants';
-import { readHandlerConfig } from '../../src/recovery/handler-config';
-import { triggerOf } from '../../src/recovery/invocation';
+import { isFleet, readFleetConfig, readHandlerConfig } from '../../src/recovery/handler-config';
+import { connectorOf, triggerOf } from '../../src/recovery/invocation';
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-cdc-connector';
 
@@ -279,5 +279,61 @@ describe('triggerOf', () => {
     { case: 'number', event: 42, expected: undefined },
   ])('$case', ({ event, expected }) => {
     expect(triggerOf(event)).toBe(expected);
+  });
+});
+
+describe('readFleetConfig', () => {
+  /** A fleet's environment: no connector, no stored request, no alarm. */
+  const FLEET_ENV: Record<string, string | undefined> = {
+    ...FULL_ENV,
+    [ENV.CONNECTOR_NAME]: undefined,
+    [ENV.CONFIG_BUCKET]: undefined,
+    [ENV.CONFIG_KEY]: undefined,
+    [ENV.CONFIG_BUCKET_OWNER]: undefined,
+    [ENV.SERVICE_EXECUTION_ROLE_ARN]: undefined,
+    [ENV.ALARM_NAME]: undefined,
+    [ENV.FLEET_ID]: 'Stack-Fleet-1A2B3C4D',
+    [ENV.FLEET_CONCURRENCY]: '4',
+  };
+
+  test('a fleet\'s environment is told apart by its fleet ID, and read without any connector', () => {
+    expect(isFleet(FLEET_ENV)).toBe(true);
+    expect(isFleet(FULL_ENV)).toBe(false);
+    expect(readFleetConfig(FLEET_ENV)).toEqual({
+      fleetId: 'Stack-Fleet-1A2B3C4D',
+      settings: {
+        connectorName: '',
+        strategy: 'RESTART_THEN_RECREATE',
+        allowOffsetReset: false,
+        cooldownMs: 300_000,
+        budget: 3,
+        budgetWindowMs: 21_600_000,
+        verifyMs: 600_000,
+        operationTimeoutMs: 900_000,
+      },
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:guard',
+      stateTable: 'guard-state',
+      metricsNamespace: 'DebeziumGuard',
+      concurrency: 4,
+    });
+  });
+
+  test('names every problem, the concurrency included', () => {
+    expect(() => readFleetConfig({ ...FLEET_ENV, [ENV.FLEET_CONCURRENCY]: '0', [ENV.TOPIC_ARN]: undefined })).toThrow(
+      'recovery function misconfigured: GUARD_FLEET_CONCURRENCY must be a positive integer, got "0"; GUARD_TOPIC_ARN is not set');
+  });
+});
+
+describe('connectorOf', () => {
+  test.each([
+    { case: 'a guard composite alarm', event: { 'detail-type': 'CloudWatch Alarm State Change', 'detail': { alarmName: 'orders-debezium-guard' } }, expected: 'orders' },
+    { case: 'a signal alarm', event: { 'detail-type': 'CloudWatch Alarm State Change', 'detail': { alarmName: 'orders-debezium-guard-crash-loop' } }, expected: undefined },
+    { case: 'the bare suffix', event: { 'detail-type': 'CloudWatch Alarm State Change', 'detail': { alarmName: '-debezium-guard' } }, expected: undefined },
+    { case: 'a manual action', event: { action: 'recover', connector: 'orders' }, expected: 'orders' },
+    { case: 'a manual action without a connector', event: { action: 'recover' }, expected: undefined },
+    { case: 'a connector that is not a string', event: { action: 'recover', connector: 7 }, expected: undefined },
+    { case: 'a tick', event: { trigger: 'tick' }, expected: undefined },
+  ])('$case', ({ event, expected }) => {
+    expect(connectorOf(event)).toBe(expected);
   });
 });

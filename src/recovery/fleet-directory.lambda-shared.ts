@@ -1,0 +1,81 @@
+/** A fleet's directory over AWS: its members' composite alarms and their tags, and the fleet's table. */
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GUARD_ALARM_SUFFIX, MEMBER_TAG } from './constants';
+import type { FleetDirectory, FleetMember } from './fleet-run';
+import type { RecoveryRecord } from './model';
+
+export class AwsFleetDirectory implements FleetDirectory {
+  constructor(
+    private readonly cloudWatch: CloudWatchClient,
+    private readonly dynamoDb: DynamoDBClient,
+    private readonly table: string,
+    private readonly fleetId: string,
+  ) {}
+
+  public async alarming(): Promise<string[]> {
+    // Every guard composite alarm in ALARM in the account and Region, this fleet's or not: member()
+    // tells them apart, and only for those in ALARM, which a healthy fleet has none of.
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.cloudWatch.send(new DescribeAlarmsCommand({
+        AlarmTypes: ['CompositeAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: nextToken,
+      }));
+      for (const alarm of page.CompositeAlarms ?? []) {
+        const name = alarm.AlarmName ?? '';
+        // A paused guard (actions disabled) is left alone, as a single guard's function leaves it.
+        if (name.endsWith(GUARD_ALARM_SUFFIX) && name.length > GUARD_ALARM_SUFFIX.length && alarm.ActionsEnabled !== false) {
+          names.push(name.slice(0, -GUARD_ALARM_SUFFIX.length));
+        }
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return names;
+  }
+
+  public async inFlight(now: number): Promise<string[]> {
+    const names: string[] = [];
+    let startKey: Record<string, any> | undefined;
+    do {
+      const page = await this.dynamoDb.send(new ScanCommand({
+        TableName: this.table,
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+        ProjectionExpression: 'pk, #record, leaseUntil',
+        ExpressionAttributeNames: { '#record': 'record' },
+      }));
+      for (const item of page.Items ?? []) {
+        const record = item.record?.S !== undefined ? JSON.parse(item.record.S) as RecoveryRecord : undefined;
+        const leased = Number(item.leaseUntil?.N ?? '0') > now;
+        if (item.pk?.S !== undefined && (leased || (record !== undefined && record.phase !== 'IDLE'))) {
+          names.push(item.pk.S);
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return names;
+  }
+
+  public async member(connectorName: string): Promise<FleetMember | undefined> {
+    const out = await this.cloudWatch.send(new DescribeAlarmsCommand({
+      AlarmNames: [`${connectorName}${GUARD_ALARM_SUFFIX}`], AlarmTypes: ['CompositeAlarm'],
+    }));
+    const arn = out.CompositeAlarms?.[0]?.AlarmArn;
+    if (arn === undefined) {
+      return undefined;
+    }
+    const tagged = await this.cloudWatch.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+    const tags = Object.fromEntries((tagged.Tags ?? []).map((t) => [t.Key, t.Value ?? '']));
+    if (tags[MEMBER_TAG.FLEET] !== this.fleetId) {
+      return undefined;
+    }
+    return {
+      connectorName,
+      configBucket: tags[MEMBER_TAG.CONFIG_BUCKET] ?? '',
+      configKey: tags[MEMBER_TAG.CONFIG_KEY] ?? '',
+      configBucketOwner: tags[MEMBER_TAG.CONFIG_BUCKET_OWNER] ?? '',
+      serviceExecutionRoleArn: tags[MEMBER_TAG.SERVICE_EXECUTION_ROLE_ARN] ?? '',
+    };
+  }
+}

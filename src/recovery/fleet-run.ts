@@ -1,0 +1,116 @@
+/**
+ * One run of a fleet's function (`DebeziumGuardFleet`): finds the members that need it, and runs the
+ * same reconcile as a single guard's function for each, each with its own lease and record, a bounded
+ * number at once. A healthy fleet's tick costs one paginated DescribeAlarms and one paginated Scan:
+ * no MSK Connect call, no write.
+ */
+import { drill, type DrillResult } from './drill-run';
+import type { Settings, TriggerKind } from './model';
+import type { Ports, Telemetry } from './ports';
+import { reconcile, type RunSummary } from './reconcile';
+
+/** A member of the fleet: its connector and stored request, as its composite alarm's tags register them. */
+export interface FleetMember {
+  readonly connectorName: string;
+  readonly configBucket: string;
+  readonly configKey: string;
+  readonly configBucketOwner: string;
+  readonly serviceExecutionRoleArn: string;
+}
+
+/** How a fleet's run finds its members: a fixed number of AWS calls each, whatever the fleet's size. */
+export interface FleetDirectory {
+  /** The connectors whose guard composite alarm is in ALARM with its actions enabled (one paginated DescribeAlarms). */
+  alarming(): Promise<string[]>;
+  /** The connectors whose recovery record is in flight: not IDLE, or leased (one paginated Scan of the fleet's table). */
+  inFlight(now: number): Promise<string[]>;
+  /** The member's registration; undefined when the connector's composite alarm does not carry this fleet's tag. */
+  member(connectorName: string): Promise<FleetMember | undefined>;
+}
+
+/** What one member's run did. */
+export interface MemberRun {
+  readonly connector: string;
+  /** The member's run summary; absent when it failed or the connector is not a member. */
+  readonly summary?: RunSummary | DrillResult;
+  /** Why nothing was run for it (not a member of this fleet). */
+  readonly skipped?: string;
+  /** The member's run failed; its error is in the log. */
+  readonly failed?: boolean;
+}
+
+/** What the handler returns for a fleet's run. */
+export interface FleetRunSummary {
+  readonly outcome: 'FLEET';
+  readonly trigger: TriggerKind;
+  readonly runs: MemberRun[];
+}
+
+export interface FleetRunOptions {
+  /** The fleet's settings; each member's run sets its connector's name. */
+  readonly settings: Settings;
+  readonly trigger: TriggerKind;
+  /** The connector an alarm event or a manual action names; undefined for a tick, which finds them. */
+  readonly connector?: string;
+  readonly runId: string;
+  readonly leaseMs: number;
+  readonly concurrency: number;
+  readonly now: number;
+}
+
+/**
+ * Runs the members that need it: for a tick, those in flight or in ALARM; otherwise the one connector
+ * the event names. One member's failure never stops another's run; the run fails after all of them
+ * did theirs, so that the recovery-errors alarm tells a human.
+ */
+export async function fleetRun(
+  directory: FleetDirectory, portsFor: (member: FleetMember) => Ports, telemetry: Telemetry, options: FleetRunOptions,
+): Promise<FleetRunSummary> {
+  const candidates = options.connector !== undefined
+    ? [options.connector]
+    : [...new Set([...await directory.inFlight(options.now), ...await directory.alarming()])].sort();
+  const runs = await withConcurrency(candidates, options.concurrency, async (connector): Promise<MemberRun> => {
+    try {
+      const member = await directory.member(connector);
+      if (!member) {
+        telemetry.info('not a member of this fleet; nothing done', { connector });
+        return { connector, skipped: 'its composite alarm does not carry this fleet\'s tag' };
+      }
+      const ports = portsFor(member);
+      const settings = { ...options.settings, connectorName: connector };
+      const summary = options.trigger === 'DRILL'
+        ? await drill(ports, { settings, serviceExecutionRoleArn: member.serviceExecutionRoleArn })
+        : await reconcile(ports, {
+          settings,
+          trigger: options.trigger,
+          runId: `${options.runId}/${connector}`,
+          leaseMs: options.leaseMs,
+          serviceExecutionRoleArn: member.serviceExecutionRoleArn,
+        });
+      return { connector, summary };
+    } catch (err) {
+      // reconcile and drill throw scrubbed errors; the name and message say what failed.
+      telemetry.error('member run failed', { connector, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      return { connector, failed: true };
+    }
+  });
+  const failed = runs.filter((r) => r.failed).map((r) => r.connector);
+  if (failed.length > 0) {
+    throw new Error(`the runs of ${failed.length} member(s) failed: ${failed.join(', ')}; their errors are in this function's log`);
+  }
+  return { outcome: 'FLEET', trigger: options.trigger, runs };
+}
+
+/** Maps `items` with at most `limit` calls of `run` at once, keeping the items' order. */
+async function withConcurrency<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,215 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { DebeziumGuardFleet, DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
+import { quickStartProps, newStack } from '../construct/fixtures';
+import { NAG_MAJORS, nagFindings } from '../nag-findings';
+import { memberGuard } from './fixtures';
+
+const FLEET_OWNED = ['AWS::Lambda::Function', 'AWS::DynamoDB::Table', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::Events::Rule', 'AWS::SNS::Topic'];
+
+/** A fleet of the given connectors in one stack. */
+function fleetOf(names: string[], props = {}): { stack: Stack; fleet: DebeziumGuardFleet; guards: DebeziumSilentFailureGuard[] } {
+  const stack = newStack();
+  const fleet = new DebeziumGuardFleet(stack, 'Fleet', { alertEmails: ['oncall@example.com'], ...props });
+  return { stack, fleet, guards: names.map((name) => memberGuard(stack, fleet, name)) };
+}
+
+/** Resources of each type. */
+function countByType(template: Template): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values<{ Type: string }>(template.toJSON().Resources)) {
+    counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('a fleet of two guards', () => {
+  const { stack, fleet, guards } = fleetOf(['orders', 'customers']);
+  const template = Template.fromStack(stack);
+
+  test('shares one function, role, log group, table, tick and topic', () => {
+    const counts = countByType(template);
+    for (const type of FLEET_OWNED) {
+      expect([type, counts[type]]).toEqual([type, 1]);
+    }
+    for (const guard of guards) {
+      expect(guard.recoveryFunction).toBe(fleet.recoveryFunction);
+      expect(guard.stateTable).toBe(fleet.stateTable);
+      expect(guard.topic).toBe(fleet.topic);
+      expect(guard.reconcileRule).toBe(fleet.reconcileRule);
+    }
+  });
+
+  test('each guard keeps its own metric filter, signal alarms and composite alarms, notifying the fleet topic', () => {
+    const counts = countByType(template);
+    expect(counts['AWS::Logs::MetricFilter']).toBe(2);
+    // 6 signal alarms per guard, and the fleet's one recovery-errors alarm.
+    expect(counts['AWS::CloudWatch::Alarm']).toBe(2 * 6 + 1);
+    expect(counts['AWS::CloudWatch::CompositeAlarm']).toBe(2 * 2);
+    const topicRef = { Ref: stack.getLogicalId(fleet.topic.node.defaultChild as sns.CfnTopic) };
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'orders-debezium-guard', AlarmActions: [topicRef], OKActions: [topicRef],
+    });
+  });
+
+  test('each composite alarm registers its connector with the fleet in its tags', () => {
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'customers-debezium-guard',
+      // CDK lists tags by key.
+      Tags: [
+        { Key: 'debezium-guard:config-bucket', Value: 'connector-configs' },
+        { Key: 'debezium-guard:config-bucket-owner', Value: '123456789012' },
+        { Key: 'debezium-guard:config-key', Value: 'debezium/customers.json' },
+        { Key: 'debezium-guard:fleet', Value: fleet.fleetId },
+        { Key: 'debezium-guard:service-execution-role-arn', Value: 'arn:aws:iam::123456789012:role/msk-connect-orders' },
+      ],
+    });
+    // The log-delivery warning is no member's registration.
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'orders-debezium-guard-log-delivery', Tags: Match.absent() });
+    expect(fleet.fleetId).toBe('TestStack-Fleet-80538BAD');
+  });
+
+  test('the function is told the fleet, not a connector, and may find its members in one call each', () => {
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0];
+    const env = fn.Properties.Environment.Variables;
+    expect(env).toMatchObject({ GUARD_FLEET_ID: fleet.fleetId, GUARD_FLEET_CONCURRENCY: '4', GUARD_STRATEGY: 'RESTART_THEN_RECREATE', GUARD_VERIFY_SECONDS: '420' });
+    for (const perConnector of ['GUARD_CONNECTOR_NAME', 'GUARD_ALARM_NAME', 'GUARD_CONFIG_BUCKET', 'GUARD_CONFIG_KEY', 'GUARD_SERVICE_EXECUTION_ROLE_ARN']) {
+      expect(env[perConnector]).toBeUndefined();
+    }
+    const role = Object.values<any>(template.findResources('AWS::IAM::Role'))[0];
+    const sids = role.Properties.Policies[0].PolicyDocument.Statement.map((s: any) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['FindFleetMembers', 'ReadFleetMemberTags', 'FindRecoveriesInFlight', 'ListConnectors', 'CreateConnector']));
+    // Nothing on a named connector, key or role in the inline policy: those are the members' policies.
+    expect(sids).not.toEqual(expect.arrayContaining(['RestartConnector']));
+    expect(sids).not.toEqual(expect.arrayContaining(['PassServiceExecutionRole']));
+  });
+
+  test('one managed policy names exactly the members\' connectors, stored requests and role', () => {
+    const policies = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement;
+    const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
+    const text = (v: unknown) => JSON.stringify(stack.resolve(v));
+    // Each connector's ARN once, for everything done to the connector itself.
+    expect(bySid.ActOnMemberConnectors.Action).toEqual([
+      'kafkaconnect:RestartConnector', 'kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource',
+      'kafkaconnect:DeleteConnector', 'kafkaconnect:TagResource',
+    ]);
+    expect(text(bySid.ActOnMemberConnectors.Resource)).toMatch(/connector\/orders\/\*.*connector\/customers\/\*/);
+    expect(text(bySid.FollowConnectorOperations.Resource)).toMatch(/connector-operation\/orders\/\*.*connector-operation\/customers\/\*/);
+    expect(text(bySid.ReadStoredCreateConnectorRequest.Resource)).toMatch(/connector-configs\/debezium\/orders\.json.*connector-configs\/debezium\/customers\.json/);
+    // The shared role once.
+    expect(bySid.PassServiceExecutionRole.Resource).toBe('arn:aws:iam::123456789012:role/msk-connect-orders');
+    expect(policies[0].Properties.Roles).toEqual([{ Ref: stack.getLogicalId(fleet.recoveryRole.node.defaultChild as any) }]);
+  });
+
+  test.each(NAG_MAJORS)('cdk-nag %s AwsSolutions finds nothing unacknowledged', (major) => {
+    const { stack: nagStack } = fleetOf(['orders', 'customers']);
+    expect(nagFindings(nagStack, major)).toEqual([]);
+  });
+});
+
+describe('joining and leaving', () => {
+  test('adding a member changes no other member\'s logical IDs or resources', () => {
+    const two = Template.fromStack(fleetOf(['orders', 'customers']).stack).toJSON().Resources;
+    const three = Template.fromStack(fleetOf(['orders', 'customers', 'payments']).stack).toJSON().Resources;
+    const ofMembers = (resources: Record<string, any>, prefix: string) =>
+      Object.fromEntries(Object.entries(resources).filter(([id]) => id.startsWith(prefix)));
+    for (const member of ['orders', 'customers']) {
+      expect(Object.keys(ofMembers(three, `${member}guard`)).length).toBeGreaterThan(0);
+      expect(ofMembers(three, `${member}guard`)).toEqual(ofMembers(two, `${member}guard`));
+    }
+  });
+
+  test('members are packed into managed policies within IAM\'s 6,144 characters, in the order they join', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `inventory-cdc-${String(i).padStart(3, '0')}`);
+    const { stack } = fleetOf(names);
+    const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    // 18 members a policy with these names: 180 within IAM's default 10 managed policies per role.
+    expect(policies.map((p) => (JSON.stringify(p.Properties.PolicyDocument).match(/connector-operation\//g) ?? []).length)).toEqual([18, 18, 4]);
+    for (const policy of policies) {
+      // The document as IAM counts it (no white space), with the longest partition ARNs resolve to.
+      const resolved = JSON.stringify(policy.Properties.PolicyDocument, (_key, value) =>
+        (value && typeof value === 'object' && 'Fn::Join' in value ? value['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'aws-us-gov')).join('') : value));
+      expect(resolved.length).toBeLessThanOrEqual(6144);
+    }
+    const all = JSON.stringify(policies);
+    for (const name of names) {
+      expect(all).toContain(`connector/${name}/*`);
+    }
+  });
+
+  test('the function waits as long as its slowest member\'s alarms need to clear', () => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    memberGuard(stack, fleet, 'orders');
+    memberGuard(stack, fleet, 'slow', { crashLoopAlarm: { evaluationPeriods: 15 } });
+    memberGuard(stack, fleet, 'customers');
+    const fn = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    // 15 - 2 + 1 = 14 one-minute periods, plus 3 minutes.
+    expect(fn.Properties.Environment.Variables.GUARD_VERIFY_SECONDS).toBe(String(14 * 60 + 180));
+  });
+});
+
+describe('fleet settings', () => {
+  test('the fleet\'s strategy is every member\'s: notify-only holds no restart, delete or role to pass', () => {
+    const { stack } = fleetOf(['orders'], { recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmDescription: Match.stringLikeRegexp('Guard strategy: NOTIFY_ONLY') });
+    const sids = JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(sids).toContain('FollowConnectorOperations');
+    for (const absent of ['ActOnMemberConnectors', 'kafkaconnect:RestartConnector', 'PassServiceExecutionRole', 'ReadStoredCreateConnectorRequest']) {
+      expect(sids).not.toContain(absent);
+    }
+  });
+
+  test('a given topic is used, and maxConcurrentRecoveries reaches the function', () => {
+    const stack = newStack();
+    const topic = new sns.Topic(stack, 'Team');
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet', { topic, maxConcurrentRecoveries: 8 });
+    memberGuard(stack, fleet, 'orders');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GUARD_FLEET_CONCURRENCY: '8' }) } });
+  });
+});
+
+describe('validation', () => {
+  test.each([
+    ['recoveryStrategy', { recoveryStrategy: RecoveryStrategy.RESTART_ONLY }],
+    ['recoveryBudget', { recoveryBudget: 5 }],
+    ['alertEmails', { alertEmails: ['me@example.com'] }],
+  ])('a member given %s is told to set it on the fleet', (prop, overrides) => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    expect(() => memberGuard(stack, fleet, 'orders', overrides)).toThrow(
+      `${prop} is set, but the guard is a member of fleet TestStack/Fleet, which recovers and notifies for all its members; set it on the fleet (DebeziumGuardFleetProps) or drop it`);
+  });
+
+  test('a member in another stack than its fleet is refused', () => {
+    const app = new App();
+    const fleetStack = newStack(undefined, app);
+    const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'ap-northeast-2' } });
+    const fleet = new DebeziumGuardFleet(fleetStack, 'Fleet');
+    expect(() => new DebeziumSilentFailureGuard(other, 'Guard', { ...quickStartProps(other, { alertEmails: undefined }), fleet }))
+      .toThrow(/fleet TestStack\/Fleet is in stack TestStack, not in this guard's stack Other; create the guard in the fleet's stack/);
+  });
+
+  test('a stored request key that no tag value can hold is refused with the fix', () => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    expect(() => memberGuard(stack, fleet, 'orders', { configKey: 'debezium/orders (v2).json' }))
+      .toThrow(/configKey must fit a CloudWatch tag value for a fleet's member .* got "debezium\/orders \(v2\)\.json"; rename the object or role, or guard this connector without a fleet/);
+  });
+
+  test.each([
+    [{ maxConcurrentRecoveries: 0 }, 'maxConcurrentRecoveries must be a positive integer, got 0'],
+    [{ maxConcurrentRecoveries: 40 }, 'maxConcurrentRecoveries must be at most 16, got 40'],
+    [{ recoveryBudget: 1.5 }, 'recoveryBudget must be a positive integer, got 1.5'],
+    [{ alertEmails: ['not-an-address'] }, 'alertEmails must hold e-mail addresses, got "not-an-address"'],
+  ])('fleet props %j: %s', (props, message) => {
+    expect(() => new DebeziumGuardFleet(newStack(), 'Fleet', props)).toThrow(message);
+    expect(() => new DebeziumGuardFleet(newStack(), 'Fleet', props)).toThrow(/^Invalid DebeziumGuardFleet props at TestStack\/Fleet:/);
+  });
+});
