@@ -193,8 +193,11 @@ export class DebeziumSilentFailureGuard extends Construct {
       alarmRule: this.triggerRule(),
     });
     const notify = new cwActions.SnsAction(this.topic);
-    this.compositeAlarm.addAlarmAction(notify);
-    this.compositeAlarm.addOkAction(notify);
+    // A fleet's member is reported in the fleet's digest (one e-mail per run, however many alarm), not by its composite alarm.
+    if (!fleet) {
+      this.compositeAlarm.addAlarmAction(notify);
+      this.compositeAlarm.addOkAction(notify);
+    }
 
     // Worker logs silent while the native metrics show production: lossy log delivery, not a
     // stall. A warning to the topic, outside the composite alarm, so it never triggers recovery.

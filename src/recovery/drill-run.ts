@@ -75,7 +75,8 @@ export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' |
       checks: Object.fromEntries(report.checks.map((c) => [c.check, c.status])),
     });
     const notice = drillReportNotice(settings, report);
-    await ports.notifier.publish(subjectLine(notice.subject), renderNotice(notice, { connectorName: settings.connectorName, record, now }));
+    const body = renderNotice(notice, { connectorName: settings.connectorName, record, now });
+    await ports.notifier.publish(subjectLine(notice.subject), body, notice.severity);
     return {
       outcome: 'DRILL',
       drill: report.verdict.outcome,

@@ -5,8 +5,9 @@
  * no MSK Connect call, no write.
  */
 import { drill, type DrillResult } from './drill-run';
+import { NoticeDigest } from './fleet-digest';
 import type { Settings, TriggerKind } from './model';
-import type { Ports, Telemetry } from './ports';
+import type { Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
 /** A member of the fleet: its connector and stored request, as its composite alarm's tags register them. */
@@ -61,11 +62,14 @@ export interface FleetRunOptions {
 /**
  * Runs the members that need it: for a tick, those in flight or in ALARM; otherwise the one connector
  * the event names. One member's failure never stops another's run; the run fails after all of them
- * did theirs, so that the recovery-errors alarm tells a human.
+ * did theirs, so that the recovery-errors alarm tells a human. Their notices go out as one digest at
+ * the end of the run, a CRITICAL one at once (`NoticeDigest`).
  */
 export async function fleetRun(
-  directory: FleetDirectory, portsFor: (member: FleetMember) => Ports, telemetry: Telemetry, options: FleetRunOptions,
+  directory: FleetDirectory, portsFor: (member: FleetMember, notifier: Notifier) => Ports, notifier: Notifier, telemetry: Telemetry,
+  options: FleetRunOptions,
 ): Promise<FleetRunSummary> {
+  const digest = new NoticeDigest(notifier);
   const candidates = options.connector !== undefined
     ? [options.connector]
     : [...new Set([...await directory.inFlight(options.now), ...await directory.alarming()])].sort();
@@ -76,7 +80,7 @@ export async function fleetRun(
         telemetry.info('not a member of this fleet; nothing done', { connector });
         return { connector, skipped: 'its composite alarm does not carry this fleet\'s tag' };
       }
-      const ports = portsFor(member);
+      const ports = portsFor(member, digest.notifierFor(connector));
       const settings = { ...options.settings, connectorName: connector };
       const summary = options.trigger === 'DRILL'
         ? await drill(ports, { settings, serviceExecutionRoleArn: member.serviceExecutionRoleArn })
@@ -95,6 +99,14 @@ export async function fleetRun(
     }
   });
   const failed = runs.filter((r) => r.failed).map((r) => r.connector);
+  try {
+    await digest.flush();
+  } catch (err) {
+    // The records are saved; the log keeps every notice the digest held, and the failed run makes the
+    // recovery-errors alarm tell a human another way.
+    digest.pending.forEach((held) => telemetry.error('notification failed', { connector: held.connector, subject: held.subject, body: held.message }));
+    throw new Error(`the fleet's digest of ${digest.pending.length} notice(s) could not be sent (${err instanceof Error ? err.name : 'error'}); they are in this function's log`);
+  }
   if (failed.length > 0) {
     throw new Error(`the runs of ${failed.length} member(s) failed: ${failed.join(', ')}; their errors are in this function's log`);
   }

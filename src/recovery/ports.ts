@@ -1,4 +1,4 @@
-import type { ConnectorView, RecoveryRecord } from './model';
+import type { ConnectorView, RecoveryRecord, Severity } from './model';
 
 /**
  * What the reconciler needs from the outside world. The SDK adapter implements these over AWS;
@@ -37,7 +37,8 @@ export interface AlarmReader {
 }
 
 export interface Notifier {
-  publish(subject: string, message: string): Promise<void>;
+  /** Sends one notice; its severity lets a fleet hold the others for its digest, never a CRITICAL one. */
+  publish(subject: string, message: string, severity?: Severity): Promise<void>;
 }
 
 /** A stored record with the version the store uses for optimistic locking. */

@@ -229,7 +229,7 @@ async function announce(ports: Ports, settings: Settings, decision: Decision, no
   if (decision.notice) {
     const body = renderNotice(decision.notice, { connectorName: settings.connectorName, record: decision.record, now });
     try {
-      await ports.notifier.publish(subjectLine(decision.notice.subject), body);
+      await ports.notifier.publish(subjectLine(decision.notice.subject), body, decision.notice.severity);
     } catch (err) {
       // The state is saved; a lost e-mail must not undo a recovery step. The log keeps the text, and a
       // CRITICAL one or an escalation (after which the guard stops acting) fails the run, so that the

@@ -14,7 +14,7 @@ import { AwsFleetDirectory } from './fleet-directory.lambda-shared';
 import { fleetRun, type FleetMember, type FleetRunSummary } from './fleet-run';
 import { isFleet, readFleetConfig, readHandlerConfig } from './handler-config';
 import { ACCEPTED_EVENTS, connectorOf, eventShape, triggerOf } from './invocation';
-import type { Clock, Ports, Telemetry } from './ports';
+import type { Clock, Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
 
@@ -55,16 +55,16 @@ export function createHandler(
       const fleetClients = clients ??= createClients(env);
       const telemetry = telemetryOf(logger, fleet.metricsNamespace);
       const directory = new AwsFleetDirectory(fleetClients.cloudWatch, fleetClients.dynamoDb, fleet.stateTable, fleet.fleetId);
-      const portsFor = (member: FleetMember): Ports => ({
+      const portsFor = (member: FleetMember, notifier: Notifier): Ports => ({
         connectors: new MskConnectApi(fleetClients.kafkaConnect),
         config: new S3ConfigSource(fleetClients.s3, member.configBucket, member.configKey, member.configBucketOwner),
         alarm: new CompositeAlarmReader(fleetClients.cloudWatch, `${member.connectorName}${GUARD_ALARM_SUFFIX}`),
-        notifier: new SnsNotifier(fleetClients.sns, fleet.topicArn),
+        notifier,
         store: new DynamoStateStore(fleetClients.dynamoDb, fleet.stateTable, member.connectorName),
         clock,
         telemetry: memberTelemetry(telemetry, member.connectorName),
       });
-      return fleetRun(directory, portsFor, telemetry, {
+      return fleetRun(directory, portsFor, new SnsNotifier(fleetClients.sns, fleet.topicArn), telemetry, {
         settings: fleet.settings, trigger, connector, runId, leaseMs: RECOVERY_LEASE_MS, concurrency: fleet.concurrency, now: clock.now(),
       });
     }

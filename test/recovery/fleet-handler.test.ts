@@ -228,6 +228,38 @@ describe('members that need a run', () => {
       .toEqual([`KafkaConnect.RestartConnector ${arnOf('cdc-000')}`, `KafkaConnect.RestartConnector ${arnOf('cdc-002')}`]);
   });
 
+  test('thirty members alarming in the same minute: one digest e-mail, every one restarted', async () => {
+    const names = healthyFleet(30);
+    names.forEach((name) => { account.get(name)!.alarm = 'ALARM'; });
+    const run = handler();
+    const summary = await run(TICK) as FleetRunSummary;
+    expect(summary.runs.map(actionOf)).toEqual(Array(30).fill('RESTART'));
+    // The restarts worked: on the next tick every member reports its recovery, in one e-mail.
+    names.forEach((name) => { account.get(name)!.alarm = 'OK'; });
+    now += MIN;
+    await run(TICK);
+    const published = journal.filter((c) => c.startsWith('SNS.Publish'));
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatch(/^SNS.Publish \[\w+\] Debezium guard fleet: 30 notices: cdc-000, cdc-001, /);
+    expect(names.map((name) => JSON.parse(table.get(name)!.record.S!).phase)).toEqual(Array(30).fill('IDLE'));
+  });
+
+  test('a digest that cannot be sent fails the run, and the log keeps each notice', async () => {
+    healthyFleet(3);
+    account.get('cdc-000')!.alarm = 'ALARM';
+    account.get('cdc-002')!.alarm = 'ALARM';
+    const run = handler();
+    await run(TICK);
+    account.get('cdc-000')!.alarm = 'OK';
+    account.get('cdc-002')!.alarm = 'OK';
+    now += MIN;
+    sns.on(PublishCommand).rejects(new Error('topic gone'));
+    await expect(run(TICK)).rejects.toThrow('the fleet\'s digest of 2 notice(s) could not be sent (Error); they are in this function\'s log');
+    // The recoveries are recorded all the same: a lost e-mail undoes no recovery step.
+    expect(JSON.parse(table.get('cdc-000')!.record.S!).phase).toBe('IDLE');
+    expect(JSON.parse(table.get('cdc-002')!.record.S!).phase).toBe('IDLE');
+  });
+
   test('at most GUARD_FLEET_CONCURRENCY members are recovered at once, and every one is', async () => {
     const names = healthyFleet(10);
     names.forEach((name) => { account.get(name)!.alarm = 'ALARM'; });
