@@ -24,4 +24,17 @@ export interface DebeziumGuardFleetProps extends DebeziumGuardRecoveryOptions {
    * @default 4
    */
   readonly maxConcurrentRecoveries?: number;
+
+  /**
+   * Create the fleet dashboard: every member's composite alarm state, each member's phase, recovery
+   * attempts in the budget window and last recovery attempt, and the fleet's recoveries over time.
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+
+  /**
+   * Name of the fleet dashboard (requires `createDashboard`).
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
 }

@@ -19,5 +19,8 @@ export function fleetProblems(props: DebeziumGuardFleetProps): string[] {
       + 'a burst beyond it is recovered over the next runs, a minute apart');
   }
   notificationProblems(problems, props, 'fleet');
+  if (props.dashboardName !== undefined && !props.createDashboard) {
+    problems.push('dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName');
+  }
   return problems;
 }

@@ -9,6 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { fleetDashboard } from './fleet-dashboard';
 import type { DebeziumGuardFleetProps } from './fleet-props';
 import { fleetProblems } from './fleet-validation';
 import { MemberPolicies } from './member-policies';
@@ -73,10 +74,13 @@ export class DebeziumGuardFleet extends Construct {
   public readonly recoveryErrorsAlarm: cloudwatch.Alarm;
   /** Runs the recovery function every minute: it starts and continues the members' recoveries. */
   public readonly reconcileRule: events.Rule;
+  /** The fleet dashboard; undefined unless `createDashboard`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   private readonly settings: RecoverySettings;
   private readonly memberPolicies: MemberPolicies;
   private verificationSeconds = 0;
+  private readonly compositeAlarms: cloudwatch.IAlarm[] = [];
 
   /**
    * @param scope the scope of the fleet; its members must be in the same stack
@@ -166,6 +170,12 @@ export class DebeziumGuardFleet extends Construct {
         retryAttempts: 0,
       })],
     });
+    this.dashboard = props.createDashboard ? fleetDashboard(this, {
+      dashboardName: props.dashboardName,
+      fleetPath: this.node.path,
+      recoveryLogGroup: this.recoveryLogGroup,
+      compositeAlarms: this.compositeAlarms,
+    }) : undefined;
   }
 
   /**
@@ -195,6 +205,7 @@ export class DebeziumGuardFleet extends Construct {
       ...named.filter((s) => s.sid === SID.FOLLOW_CONNECTOR_OPERATIONS),
       ...storedRequest(request, strategy).statements,
     ], connectorAcknowledgements(this, member.connectorName, mayRestart(strategy)));
+    this.compositeAlarms.push(member.compositeAlarm);
     this.verificationSeconds = Math.max(this.verificationSeconds, member.verification.toSeconds());
     this.recoveryFunction.addEnvironment(ENV.VERIFY_SECONDS, String(this.verificationSeconds));
   }

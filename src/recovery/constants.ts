@@ -104,6 +104,12 @@ export const MANUAL_ACTION = {
   DRILL: 'drill',
 } as const;
 
+/**
+ * The message of the line a fleet's tick logs for each member's record (its `connector`, `phase`,
+ * `attemptsInBudgetWindow`, `lastRecoveryAttempt`): what the fleet dashboard's table reads.
+ */
+export const FLEET_STATUS_MESSAGE = 'member status';
+
 /** The field of a manual invocation of a fleet's function that names the connector (`{"action":"status","connector":"orders"}`). */
 export const CONNECTOR_FIELD = 'connector';
 

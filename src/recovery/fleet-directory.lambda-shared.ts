@@ -1,8 +1,8 @@
 /** A fleet's directory over AWS: its members' composite alarms and their tags, and the fleet's table. */
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GUARD_ALARM_SUFFIX, MEMBER_TAG } from './constants';
-import type { FleetDirectory, FleetMember } from './fleet-run';
+import type { FleetDirectory, FleetMember, MemberRecord } from './fleet-run';
 import type { RecoveryRecord } from './model';
 
 export class AwsFleetDirectory implements FleetDirectory {
@@ -34,9 +34,9 @@ export class AwsFleetDirectory implements FleetDirectory {
     return names;
   }
 
-  public async inFlight(now: number): Promise<string[]> {
-    const names: string[] = [];
-    let startKey: Record<string, any> | undefined;
+  public async records(): Promise<MemberRecord[]> {
+    const records: MemberRecord[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.dynamoDb.send(new ScanCommand({
         TableName: this.table,
@@ -46,15 +46,13 @@ export class AwsFleetDirectory implements FleetDirectory {
         ExpressionAttributeNames: { '#record': 'record' },
       }));
       for (const item of page.Items ?? []) {
-        const record = item.record?.S !== undefined ? JSON.parse(item.record.S) as RecoveryRecord : undefined;
-        const leased = Number(item.leaseUntil?.N ?? '0') > now;
-        if (item.pk?.S !== undefined && (leased || (record !== undefined && record.phase !== 'IDLE'))) {
-          names.push(item.pk.S);
+        if (item.pk?.S !== undefined && item.record?.S !== undefined) {
+          records.push({ connector: item.pk.S, record: JSON.parse(item.record.S) as RecoveryRecord, leaseUntil: Number(item.leaseUntil?.N ?? '0') });
         }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return names;
+    return records;
   }
 
   public async member(connectorName: string): Promise<FleetMember | undefined> {

@@ -4,9 +4,10 @@
  * number at once. A healthy fleet's tick costs one paginated DescribeAlarms and one paginated Scan:
  * no MSK Connect call, no write.
  */
+import { FLEET_STATUS_MESSAGE } from './constants';
 import { drill, type DrillResult } from './drill-run';
 import { NoticeDigest } from './fleet-digest';
-import type { Settings, TriggerKind } from './model';
+import type { RecoveryRecord, Settings, TriggerKind } from './model';
 import type { Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
@@ -23,10 +24,18 @@ export interface FleetMember {
 export interface FleetDirectory {
   /** The connectors whose guard composite alarm is in ALARM with its actions enabled (one paginated DescribeAlarms). */
   alarming(): Promise<string[]>;
-  /** The connectors whose recovery record is in flight: not IDLE, or leased (one paginated Scan of the fleet's table). */
-  inFlight(now: number): Promise<string[]>;
+  /** Every member's recovery record, with its lease's expiry (one paginated Scan of the fleet's table). */
+  records(): Promise<MemberRecord[]>;
   /** The member's registration; undefined when the connector's composite alarm does not carry this fleet's tag. */
   member(connectorName: string): Promise<FleetMember | undefined>;
+}
+
+/** A member's stored recovery record. */
+export interface MemberRecord {
+  readonly connector: string;
+  readonly record: RecoveryRecord;
+  /** When the lease a run holds on it expires (0: none held). */
+  readonly leaseUntil: number;
 }
 
 /** What one member's run did. */
@@ -70,9 +79,7 @@ export async function fleetRun(
   options: FleetRunOptions,
 ): Promise<FleetRunSummary> {
   const digest = new NoticeDigest(notifier);
-  const candidates = options.connector !== undefined
-    ? [options.connector]
-    : [...new Set([...await directory.inFlight(options.now), ...await directory.alarming()])].sort();
+  const candidates = options.connector !== undefined ? [options.connector] : await tickCandidates(directory, telemetry, options);
   const runs = await withConcurrency(candidates, options.concurrency, async (connector): Promise<MemberRun> => {
     try {
       const member = await directory.member(connector);
@@ -111,6 +118,26 @@ export async function fleetRun(
     throw new Error(`the runs of ${failed.length} member(s) failed: ${failed.join(', ')}; their errors are in this function's log`);
   }
   return { outcome: 'FLEET', trigger: options.trigger, runs };
+}
+
+/**
+ * The members a tick runs: those in flight (not IDLE, or leased) and those whose composite alarm is in
+ * ALARM. The records it reads anyway are logged, one line a member, for the fleet dashboard.
+ */
+async function tickCandidates(directory: FleetDirectory, telemetry: Telemetry, options: FleetRunOptions): Promise<string[]> {
+  const records = await directory.records();
+  for (const { connector, record } of records) {
+    const inWindow = record.attempts.filter((t) => t > options.now - options.settings.budgetWindowMs);
+    telemetry.info(FLEET_STATUS_MESSAGE, {
+      connector,
+      phase: record.phase,
+      ...(record.escalation ? { escalation: record.escalation } : {}),
+      attemptsInBudgetWindow: inWindow.length,
+      ...(record.attempts.length > 0 ? { lastRecoveryAttempt: new Date(Math.max(...record.attempts)).toISOString() } : {}),
+    });
+  }
+  const inFlight = records.filter((r) => r.record.phase !== 'IDLE' || r.leaseUntil > options.now).map((r) => r.connector);
+  return [...new Set([...inFlight, ...await directory.alarming()])].sort();
 }
 
 /** Maps `items` with at most `limit` calls of `run` at once, keeping the items' order. */

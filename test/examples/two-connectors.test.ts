@@ -13,18 +13,24 @@ expect.addSnapshotSerializer({
   serialize: (val) => JSON.stringify(val.replace(/[0-9a-f]{64}\.zip/g, 'ASSET.zip')),
 });
 
-describe('example: two connectors in one stack', () => {
+describe('example: two connectors in one stack, one fleet', () => {
   const app = new App();
   const stack = new CdcGuardsStack(app, 'CdcGuards', { env: { account: '123456789012', region: 'ap-northeast-2' } });
   const template = Template.fromStack(stack);
 
-  test('one recovery function and one composite alarm per connector, one shared topic', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+  test('one fleet: one recovery function, table and topic; one composite alarm per connector, registered with the fleet', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Per connector: the composite alarm (the single recovery trigger) and the log-delivery warning.
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 4);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'payments-cdc-debezium-guard',
+      Tags: Match.arrayWith([{ Key: 'debezium-guard:config-key', Value: 'debezium/payments-cdc.json' }]),
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GUARD_CONNECTOR_NAME: 'payments-cdc', GUARD_STRATEGY: 'NOTIFY_ONLY' }) },
+      Environment: { Variables: Match.objectLike({ GUARD_STRATEGY: 'RESTART_THEN_RECREATE', GUARD_FLEET_ID: 'CdcGuards-CdcFleet-A02C170C' }) },
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '"WorkerSourceTask{id=payments-cdc-" "Finished commitOffsets successfully"',

@@ -179,6 +179,53 @@ describe('fleet settings', () => {
   });
 });
 
+describe('fleet dashboard', () => {
+  /** The dashboard's body as CloudFormation would render it, tokens shown as text. */
+  function dashboardBody(stack: Stack): any {
+    const dashboard = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'))[0];
+    const join = dashboard.Properties.DashboardBody['Fn::Join'];
+    return JSON.parse(join[1].map((p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join(join[0]));
+  }
+
+  test('one page: every member\'s composite alarm, the members\' phase and attempts, the fleet\'s recoveries', () => {
+    const { stack } = fleetOf(['orders', 'customers'], { createDashboard: true, dashboardName: 'cdc-fleet' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'cdc-fleet' });
+    const widgets = dashboardBody(stack).widgets;
+    const alarmWidget = widgets.find((w: any) => w.type === 'alarm');
+    expect(JSON.stringify(alarmWidget.properties.alarms)).toMatch(/ordersguardCompositeAlarm.*customersguardCompositeAlarm/);
+    const table = widgets.find((w: any) => w.type === 'log');
+    expect(table.properties.query).toContain('filter message = "member status"');
+    expect(table.properties.query).toContain('latest(phase) as phase');
+    expect(table.properties.query).toContain('latest(attemptsInBudgetWindow) as attempts');
+    expect(table.properties.view).toBe('table');
+    const graph = widgets.find((w: any) => w.type === 'metric');
+    expect(JSON.stringify(graph.properties.metrics)).toContain('MetricName=\\"RecoveryStepStarted\\"');
+    // The widgets do not overlap.
+    const rows = widgets.map((w: any) => [w.y, w.y + w.height]);
+    rows.slice(1).forEach(([top]: number[], i: number) => expect(top).toBeGreaterThanOrEqual(rows[i][1]));
+  });
+
+  test('without createDashboard there is none; dashboardName alone is an error', () => {
+    Template.fromStack(fleetOf(['orders']).stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(() => new DebeziumGuardFleet(newStack(), 'Fleet', { dashboardName: 'x' }))
+      .toThrow('dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName');
+  });
+
+  test('past 100 members, the alarm states take two widgets side by side (CloudWatch shows 100 alarms a widget)', () => {
+    const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+    const stack = newStack(undefined, app);
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet', { createDashboard: true });
+    Array.from({ length: 101 }, (_, i) => memberGuard(stack, fleet, `cdc-${i}`));
+    const alarmWidgets = dashboardBody(stack).widgets.filter((w: any) => w.type === 'alarm');
+    expect(alarmWidgets.map((w: any) => [w.properties.title, w.properties.alarms.length, w.x, w.width])).toEqual([
+      ["Members' composite alarms (1-100)", 100, 0, 12],
+      ["Members' composite alarms (101-101)", 1, 12, 12],
+    ]);
+  });
+});
+
 describe('validation', () => {
   test.each([
     ['recoveryStrategy', { recoveryStrategy: RecoveryStrategy.RESTART_ONLY }],
