@@ -46,3 +46,38 @@ export function monthlyCost(idleRunMs = 100): CostRow[] {
   rows.push({ item: 'total (optional Connected/lag alarms add 0.10 each)', usd: rows.reduce((a, r) => a + r.usd, 0) });
   return rows;
 }
+
+/** Per-member resources of a fleet member: what each connector adds to a fleet's stack. */
+export const FLEET_MEMBER_ALARM_METRICS = 7; // offset commits, gap, no production x2, errored, running, crash loop
+
+/**
+ * Monthly cost of one connector added to a fleet: its own alarms and custom metric. The fleet's tick
+ * is shared: its cost is the fleet's, whatever its size (`fleetMonthlyCost`).
+ */
+export function fleetMemberMonthlyCost(): CostRow[] {
+  const rows: CostRow[] = [
+    { item: `6 metric alarms, ${FLEET_MEMBER_ALARM_METRICS} metrics (offset commits and gap, no production x2, 2 task health, crash loop)`, usd: FLEET_MEMBER_ALARM_METRICS * PRICE.metricAlarm },
+    { item: '2 composite alarms (the trigger, the log-delivery warning)', usd: 2 * PRICE.compositeAlarm },
+    { item: '1 custom metric (offset commits, from the metric filter)', usd: PRICE.customMetric },
+  ];
+  rows.push({ item: 'total per connector added to a fleet', usd: rows.reduce((a, r) => a + r.usd, 0) });
+  return rows;
+}
+
+/**
+ * Monthly cost of a fleet's shared tick when every member is healthy: one DescribeAlarms, one Scan
+ * (eventually consistent reads of the records: `recordKb` KB in all), one short Lambda run.
+ * @param recordsKb the size of all records the Scan reads
+ */
+export function fleetMonthlyCost(idleRunMs: number, recordsKb: number): CostRow[] {
+  const gbSeconds = TICKS_PER_MONTH * (idleRunMs / 1000) * 0.25;
+  // A consistent Scan consumes one read unit per 4 KB read (at least one).
+  const readUnits = Math.max(1, Math.ceil(recordsKb / 4));
+  const rows: CostRow[] = [
+    { item: `Lambda: ${TICKS_PER_MONTH} ticks x ${idleRunMs} ms x 256 MB, arm64`, usd: gbSeconds * PRICE.lambdaGbSecond + TICKS_PER_MONTH / 1e6 * PRICE.lambdaPerMillion },
+    { item: `DynamoDB: 1 consistent Scan per tick (${readUnits} read unit(s)), no write`, usd: TICKS_PER_MONTH * readUnits * PRICE.ddbReadPerMillion / 1e6 },
+    { item: 'CloudWatch API: 1 DescribeAlarms per tick', usd: TICKS_PER_MONTH / 1000 * PRICE.apiPer1000 },
+  ];
+  rows.push({ item: 'total per fleet (whatever its size)', usd: rows.reduce((a, r) => a + r.usd, 0) });
+  return rows;
+}

@@ -10,8 +10,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { monthlyCost } from './cost';
-import { DebeziumSilentFailureGuard } from '../../src';
+import { fleetMemberMonthlyCost, monthlyCost } from './cost';
+import { DebeziumGuardFleet, DebeziumSilentFailureGuard } from '../../src';
 import { AWS, SEED_ON_AWS } from '../simulate/profiles';
 import { median } from '../simulate/report';
 import { SCENARIOS } from '../simulate/scenarios';
@@ -35,12 +35,14 @@ function initTime(requires: string[]): number {
   return Number(out.stdout);
 }
 
-function stackWithGuards(n: number): Stack {
-  // CDK refuses to synthesize more than 500 resources; lift that here to time 30 guards anyway.
+/** A stack of `n` quick-start guards, each alone or (`fleet`) all members of one fleet. */
+function stackWithGuards(n: number, fleet = false): Stack {
+  // CDK refuses to synthesize more than 500 resources; lift that here to time more guards anyway.
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'ap-northeast-2' } });
   const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'connector-configs');
   const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/msk-connect');
+  const members = fleet ? new DebeziumGuardFleet(stack, 'Fleet', { alertEmails: ['oncall@example.com'] }) : undefined;
   for (let i = 0; i < n; i++) {
     new DebeziumSilentFailureGuard(stack, `Guard${i}`, {
       connectorArn: `arn:aws:kafkaconnect:ap-northeast-2:123456789012:connector/cdc-${i}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-3`,
@@ -48,15 +50,15 @@ function stackWithGuards(n: number): Stack {
       configKey: `debezium/cdc-${i}.json`,
       workerLogGroup: logs.LogGroup.fromLogGroupName(stack, `Logs${i}`, `/msk-connect/cdc-${i}`),
       serviceExecutionRole: role,
-      alertEmails: ['oncall@example.com'],
+      ...(members ? { fleet: members } : { alertEmails: ['oncall@example.com'] }),
     });
   }
   return stack;
 }
 
-function synthMs(n: number): { ms: number; resources: number } {
+function synthMs(n: number, fleet = false): { ms: number; resources: number } {
   const t = process.hrtime.bigint();
-  const stack = stackWithGuards(n);
+  const stack = stackWithGuards(n, fleet);
   const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
   return { ms: Number(process.hrtime.bigint() - t) / 1e6, resources: Object.keys(template.Resources).length };
 }
@@ -101,7 +103,29 @@ async function main(): Promise<void> {
   out(`most guards per stack under CloudFormation's 500-resource limit: ${Math.floor(500 / resourcesPerGuard)} (quick start; each optional alarm, rule or dashboard adds one;`
     + ` one topic shared through the \`topic\` prop saves 2 per guard: ${Math.floor(500 / (resourcesPerGuard - 2))})`);
 
-  // 3. Recovery under the AWS timing model
+  // 3. A fleet
+  out();
+  out('## A fleet (in-process synthesis, quick-start members of one DebeziumGuardFleet, each in a fresh App)');
+  synthMs(2, true);
+  const fleetRuns = new Map<number, { ms: number; resources: number }[]>();
+  for (const n of [1, 10, 50, 100]) {
+    const runs = Array.from({ length: n >= 50 ? 3 : 5 }, () => synthMs(n, true));
+    fleetRuns.set(n, runs);
+    out(`${String(n).padStart(3)} member(s), ${runs.length} runs: ${stats(runs.map((r) => r.ms))} ms; ${runs[0].resources} resources`);
+  }
+  const resourcesOf = (n: number) => fleetRuns.get(n)![0].resources;
+  const perMember = (resourcesOf(100) - resourcesOf(1)) / 99;
+  const shared = resourcesOf(1) - perMember;
+  const msPerMember = (n: number) => median(fleetRuns.get(n)!.map((r) => r.ms)) / n;
+  out(`per member: ${perMember.toFixed(0)} resources (metric filter, 6 signal alarms, 2 composite alarms); shared: ${shared.toFixed(0)} (function, role, log group, table, tick, topic, member policies)`);
+  out(`most members per stack under CloudFormation's 500-resource limit: ${Math.floor((500 - shared) / perMember)} (target 100: not met)`);
+  out(`synthesis per member: ${msPerMember(10).toFixed(1)} ms at 10, ${msPerMember(50).toFixed(1)} ms at 50, ${msPerMember(100).toFixed(1)} ms at 100 (linear when these agree)`);
+  out('monthly cost per connector added to a fleet (us-east-1 public prices; target 1.00 USD: not met):');
+  for (const row of fleetMemberMonthlyCost()) {
+    out(`  ${row.item.padEnd(96)} ${row.usd.toFixed(3).padStart(7)} USD`);
+  }
+
+  // 4. Recovery under the AWS timing model
   out();
   out('## Time to recover under the AWS timing model (simulated: 24 h, mixed failures, seed 9)');
   const common = { scenario: SCENARIOS[0], seed: 9, durationMs: 24 * 3600_000, compression: 0, kafkaConnectVersion: '3.7.x' as const };
@@ -115,7 +139,7 @@ async function main(): Promise<void> {
   out(`guard (restart first):          ${mttr(ours)}; offsets lost in ${lost(ours)}`);
   out(`seed (delete + re-create):      ${mttr(seed)}; offsets lost in ${lost(seed)}`);
 
-  // 4. Cost
+  // 5. Cost
   out();
   out('## Monthly cost per guard (us-east-1 public prices, see docs/BENCHMARKS.md)');
   for (const row of monthlyCost()) {
