@@ -292,6 +292,16 @@ describe('events that name a connector', () => {
     expect(journal).not.toContain('DynamoDB.Scan');
   });
 
+  test('a drill of a member reads and reports, and writes nothing', async () => {
+    healthyFleet(2);
+    const result = await handler()({ action: 'drill', connector: 'cdc-001' }) as FleetRunSummary;
+    expect(result.runs).toHaveLength(1);
+    expect(result.runs[0].summary).toMatchObject({ outcome: 'DRILL', drill: 'WOULD_RESTART' });
+    expect(journal.filter((c) => /PutItem|Restart|Delete|Create/.test(c))).toEqual([]);
+    // Its one notice: a drill reports, whatever the digest holds.
+    expect(journal.filter((c) => c.startsWith('SNS.Publish'))).toEqual([expect.stringMatching(/DRILL/)]);
+  });
+
   test('a manual action names its connector; without one it is refused, naming what to add', async () => {
     healthyFleet(2);
     const status = await handler()({ action: 'status', connector: 'cdc-001' }) as FleetRunSummary;
