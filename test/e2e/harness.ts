@@ -1,4 +1,4 @@
-import { FakeClock, systemClock, type ConnectorHealth, type ConnectorState } from '../../tools/emulator';
+import { FakeClock, systemClock, type AwsEmulator, type ConnectorHealth, type ConnectorState, type PublishedMessage } from '../../tools/emulator';
 import { GuardWorld, type WorldOptions } from '../../tools/simulate/world';
 
 export const MINUTE = 60_000;
@@ -50,13 +50,19 @@ function recordStart(world: GuardWorld, committedOffsets: number): void {
   starts.set(world, { arn: world.connector()!.arn, offsetTopic: kafkaconnect.offsetTopic(world.connectorName), committed });
 }
 
+/** A world whose function EventBridge ticks: one guard's (`GuardWorld`) or a fleet's. */
+export interface Ticking {
+  tick(): Promise<unknown>;
+  notices(): readonly PublishedMessage[];
+}
+
 /**
  * Plays the reconcile tick once a simulated minute until `done()` holds, as EventBridge would.
  * `monitor` runs before each tick: tests use it to play CloudWatch (e.g. clear the alarm once the
  * connector processes again).
  */
 export async function tickUntil(
-  world: GuardWorld, clock: FakeClock, done: () => boolean, monitor: () => void = () => undefined, maxMinutes = 90,
+  world: Ticking, clock: FakeClock, done: () => boolean, monitor: () => void = () => undefined, maxMinutes = 90,
 ): Promise<number> {
   for (let minute = 0; minute < maxMinutes; minute++) {
     monitor();
@@ -76,8 +82,20 @@ export function alarmFollowsHealth(world: GuardWorld): () => void {
 }
 
 /** The guard's persisted recovery record (DynamoDB), or undefined before its first run. */
-export function guardRecord(world: GuardWorld): { phase: string; escalation?: string; leaseUntil: number } | undefined {
-  const item = world.emulator.dynamodb.getItem(world.table, { pk: { S: world.connectorName } });
+export function guardRecord(world: GuardWorld): StoredRecord | undefined {
+  return storedRecord(world.emulator, world.table, world.connectorName);
+}
+
+/** A connector's persisted recovery record: its phase (IDLE, ESCALATED, ...) and lease expiry. */
+export interface StoredRecord {
+  readonly phase: string;
+  readonly escalation?: string;
+  readonly leaseUntil: number;
+}
+
+/** The recovery record of `connectorName` in `table`, or undefined before its first run. */
+export function storedRecord(emulator: AwsEmulator, table: string, connectorName: string): StoredRecord | undefined {
+  const item = emulator.dynamodb.getItem(table, { pk: { S: connectorName } });
   if (!item) {
     return undefined;
   }

@@ -4,6 +4,8 @@ import {
   GetItemCommand,
   PutItemCommand,
   PutItemCommandInput,
+  ScanCommand,
+  ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { credentials, errorOf, REGION } from './helpers';
 import { AwsEmulator, FakeClock } from '../../tools/emulator';
@@ -125,5 +127,78 @@ describe('DynamoDB GetItem / conditional PutItem', () => {
     expect(err.name).toBe('ResourceNotFoundException');
     await ddb.send(new PutItemCommand({ TableName: `arn:aws:dynamodb:${REGION}:123456789012:table/${TABLE}`, Item: { pk: { S: 'arn' } } }));
     expect(await get('arn')).toEqual({ pk: { S: 'arn' } });
+  });
+});
+
+describe('DynamoDB Scan', () => {
+  let emulator: AwsEmulator;
+  let ddb: DynamoDBClient;
+
+  const start = async (scanPageSize?: number) => {
+    emulator = new AwsEmulator({ region: REGION, clock: new FakeClock(), scanPageSize });
+    ddb = new DynamoDBClient({ region: REGION, endpoint: await emulator.start(), credentials });
+    emulator.dynamodb.createTable(TABLE, 'pk');
+  };
+
+  afterEach(async () => {
+    ddb.destroy();
+    await emulator.stop();
+  });
+
+  /** Every page of a scan, following LastEvaluatedKey as a client does. */
+  const pages = async (input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'> = {}) => {
+    const out = [];
+    let ExclusiveStartKey: ScanCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await ddb.send(new ScanCommand({ TableName: TABLE, ...input, ExclusiveStartKey }));
+      out.push(page);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  };
+
+  test('pages of scanPageSize items follow LastEvaluatedKey; each item once; ProjectionExpression with names', async () => {
+    await start(2);
+    for (const pk of ['e', 'a', 'd', 'b', 'c']) {
+      emulator.dynamodb.putItem(TABLE, { pk: { S: pk }, record: { S: `{"phase":"${pk}"}` }, leaseUntil: { N: '0' }, other: { S: 'x' } });
+    }
+    const scanned = await pages({ ConsistentRead: true, ProjectionExpression: 'pk, #record, leaseUntil', ExpressionAttributeNames: { '#record': 'record' } });
+    expect(scanned.map((p) => [p.Count, p.ScannedCount, p.LastEvaluatedKey])).toEqual([
+      [2, 2, { pk: { S: 'b' } }], [2, 2, { pk: { S: 'd' } }], [1, 1, undefined],
+    ]);
+    const items = scanned.flatMap((p) => p.Items ?? []);
+    expect(items.map((i) => i.pk.S)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(items[0]).toEqual({ pk: { S: 'a' }, record: { S: '{"phase":"a"}' }, leaseUntil: { N: '0' } });
+    expect(emulator.requests.of('dynamodb', 'Scan').map((r) => r.params.key)).toEqual([undefined, '{"pk":{"S":"b"}}', '{"pk":{"S":"d"}}']);
+  });
+
+  test('a full last page carries LastEvaluatedKey and an empty page follows; Limit bounds a page too', async () => {
+    await start(2);
+    ['a', 'b', 'c', 'd'].forEach((pk) => emulator.dynamodb.putItem(TABLE, { pk: { S: pk } }));
+    expect((await pages()).map((p) => p.Count)).toEqual([2, 2, 0]);
+    expect((await pages({ Limit: 3 })).map((p) => p.Count)).toEqual([2, 2, 0]);
+    expect((await pages({ Limit: 1 })).map((p) => p.Count)).toEqual([1, 1, 1, 1, 0]);
+  });
+
+  test('without scanPageSize a page ends at 1 MB, as the service\'s does; an empty table is one page', async () => {
+    await start();
+    expect((await pages()).map((p) => [p.Count, p.LastEvaluatedKey])).toEqual([[0, undefined]]);
+    const big = 'x'.repeat(350 * 1024);
+    ['a', 'b', 'c', 'd'].forEach((pk) => emulator.dynamodb.putItem(TABLE, { pk: { S: pk }, blob: { S: big } }));
+    expect((await pages({ ProjectionExpression: 'pk' })).map((p) => [p.Count, p.LastEvaluatedKey])).toEqual([[3, { pk: { S: 'c' } }], [1, undefined]]);
+  });
+
+  test('what the emulator does not model, or the service refuses, is a ValidationException', async () => {
+    await start();
+    const refused = async (input: Omit<ScanCommandInput, 'TableName'>) => {
+      const err = await errorOf(() => ddb.send(new ScanCommand({ TableName: TABLE, ...input })));
+      expect(err.name).toBe('ValidationException');
+      return err.message;
+    };
+    expect(await refused({ FilterExpression: 'attribute_exists(pk)' })).toMatch(/FilterExpression not supported/);
+    expect(await refused({ ProjectionExpression: 'pk', ExpressionAttributeNames: { '#unused': 'x' } })).toMatch(/unused/);
+    expect(await refused({ ExclusiveStartKey: { pk: { S: 'a' }, other: { S: 'x' } } })).toMatch(/key element does not match the schema/);
+    expect(await refused({ Limit: 0 })).toMatch(/greater than or equal to 1/);
+    expect((await errorOf(() => ddb.send(new ScanCommand({ TableName: 'missing-table' })))).name).toBe('ResourceNotFoundException');
   });
 });

@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { credentials, errorOf, REGION } from './helpers';
@@ -151,5 +151,44 @@ describe('S3, SNS and CloudWatch', () => {
     expect(p2.MetricAlarms?.map(a => a.AlarmName)).toEqual(['c']);
     expect(p2.NextToken).toBeUndefined();
     expect(p2.MetricAlarms?.[0].StateValue).toBe('INSUFFICIENT_DATA');
+  });
+
+  test('CloudWatch DescribeAlarms without names: StateValue and AlarmTypes filter before MaxRecords pages, NextToken continues', async () => {
+    const cwm = emulator.cloudwatch;
+    for (let i = 0; i < 5; i++) {
+      cwm.setAlarm(`c${i}-debezium-guard`, { type: 'composite', state: i === 2 ? 'OK' : 'ALARM' });
+      cwm.setAlarm(`c${i}-debezium-guard-silent`, { state: 'ALARM' });
+    }
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    let calls = 0;
+    do {
+      const page = await cw.send(new DescribeAlarmsCommand({ AlarmTypes: ['CompositeAlarm'], StateValue: 'ALARM', MaxRecords: 3, NextToken }));
+      expect(page.MetricAlarms).toBeUndefined();
+      names.push(...(page.CompositeAlarms ?? []).map(a => a.AlarmName!));
+      NextToken = page.NextToken;
+      calls += 1;
+    } while (NextToken);
+    expect(names).toEqual(['c0-debezium-guard', 'c1-debezium-guard', 'c3-debezium-guard', 'c4-debezium-guard']);
+    expect(calls).toBe(2);
+  });
+
+  test('CloudWatch ListTagsForResource: an alarm\'s tags by its ARN; an unknown ARN is ResourceNotFoundException', async () => {
+    const cwm = emulator.cloudwatch;
+    const alarm = cwm.setAlarm('orders-debezium-guard', { type: 'composite', tags: { 'debezium-guard:fleet': 'f-1', 'team': 'cdc' } });
+    cwm.setAlarm('orders-debezium-guard', { state: 'ALARM' }); // a state change keeps the tags
+    const out = await cw.send(new ListTagsForResourceCommand({ ResourceARN: alarm.arn }));
+    expect(out.Tags).toEqual([{ Key: 'debezium-guard:fleet', Value: 'f-1' }, { Key: 'team', Value: 'cdc' }]);
+    cwm.setAlarm('untagged');
+    expect((await cw.send(new ListTagsForResourceCommand({ ResourceARN: cwm.alarm('untagged')!.arn }))).Tags).toEqual([]);
+
+    const missing = await errorOf(() => cw.send(new ListTagsForResourceCommand({ ResourceARN: `${alarm.arn}-gone` })));
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(missing.$metadata?.httpStatusCode).toBe(404);
+    const malformed = await errorOf(() => cw.send(new ListTagsForResourceCommand({ ResourceARN: 'orders-debezium-guard' })));
+    expect(malformed.name).toBe('InvalidParameterValueException');
+    expect(emulator.requests.of('monitoring', 'ListTagsForResource').map(r => [r.params.resourceArn, r.status])).toEqual([
+      [alarm.arn, 200], [cwm.alarm('untagged')!.arn, 200], [`${alarm.arn}-gone`, 404], ['orders-debezium-guard', 400],
+    ]);
   });
 });

@@ -14,6 +14,8 @@ export interface AlarmSettings {
   readonly rule?: string;
   /** StateReasonData, e.g. a composite's `{"triggeringAlarms":[...]}`; cleared by a state change that does not set it. */
   readonly reasonData?: string;
+  /** The alarm's tags (what ListTagsForResource answers); replaces all of them. */
+  readonly tags?: Record<string, string>;
 }
 
 /** A snapshot of an alarm. */
@@ -27,6 +29,7 @@ export interface AlarmInfo {
   readonly stateUpdatedAt: number;
   readonly rule?: string;
   readonly reasonData?: string;
+  readonly tags: Record<string, string>;
 }
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
@@ -38,6 +41,7 @@ const SHAPES: Record<string, string> = {
   InvalidParameterValue: 'com.amazonaws.cloudwatch#InvalidParameterValueException',
   InvalidParameterCombination: 'com.amazonaws.cloudwatch#InvalidParameterCombinationException',
   InvalidNextToken: 'com.amazonaws.cloudwatch#InvalidNextToken',
+  MissingParameter: 'com.amazonaws.cloudwatch#MissingRequiredParameterException',
   InternalServiceError: 'com.amazonaws.cloudwatch#InternalServiceFault',
   Throttling: 'com.amazon.coral.availability#ThrottlingException',
   ServiceUnavailable: 'com.amazon.coral.availability#ServiceUnavailableException',
@@ -52,7 +56,7 @@ function invalidValue(message: string): ServiceError {
   return new ServiceError(400, 'InvalidParameterValue', message);
 }
 
-/** CloudWatch alarms, set programmatically and read through DescribeAlarms. */
+/** CloudWatch alarms, set programmatically and read through DescribeAlarms and ListTagsForResource. */
 export class CloudWatchModel {
   private readonly alarms = new Map<string, AlarmInfo>();
 
@@ -74,6 +78,7 @@ export class CloudWatchModel {
       stateUpdatedAt: stateChanged ? now : previous.stateUpdatedAt,
       rule: settings.rule ?? previous?.rule,
       reasonData: settings.reasonData ?? (stateChanged ? undefined : previous.reasonData),
+      tags: { ...(settings.tags ?? previous?.tags) },
     };
     this.alarms.set(name, alarm);
     return alarm;
@@ -129,6 +134,25 @@ export class CloudWatchModel {
       MetricAlarms: types.includes('MetricAlarm') ? page.filter(a => a.type === 'metric').map(a => this.render(a)) : undefined,
       NextToken: matching.length > size && last ? Buffer.from(`after:${last.name}`).toString('base64url') : undefined,
     };
+  }
+
+  /**
+   * @internal ListTagsForResource of an alarm: InvalidParameterValue for what is not a CloudWatch
+   * resource ARN (insight rules, dashboards and metric streams are not modelled: ResourceNotFoundException, as for an unknown alarm).
+   */
+  public listTags(input: Record<string, unknown>): Record<string, unknown> {
+    const arn = optionalString(input.ResourceARN, 'ResourceARN');
+    if (arn === undefined) {
+      throw new ServiceError(400, 'MissingParameter', 'The parameter ResourceARN is required.');
+    }
+    if (!/^arn:aws[a-z-]*:cloudwatch:[^:]*:\d*:.+$/.test(arn) || arn.length > 1024) {
+      throw invalidValue(`Invalid ARN: ${arn}`);
+    }
+    const alarm = [...this.alarms.values()].find(a => a.arn === arn);
+    if (!alarm) {
+      throw new ServiceError(404, 'ResourceNotFoundException', 'The specified resource does not exist.');
+    }
+    return { Tags: Object.entries(alarm.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 
   private render(a: AlarmInfo): Record<string, unknown> {
@@ -188,6 +212,13 @@ export class CloudWatchHandler implements ServiceHandler {
         operation,
         params: { alarmNames: stringListOrUndefined(body?.AlarmNames), alarmTypes: stringListOrUndefined(body?.AlarmTypes) },
         run: awsJsonRun(body, 'Request body is not a valid JSON object.', b => this.model.describe(b)),
+      };
+    }
+    if (operation === 'ListTagsForResource' && req.method === 'POST') {
+      return {
+        operation,
+        params: { resourceArn: typeof body?.ResourceARN === 'string' ? body.ResourceARN : undefined },
+        run: awsJsonRun(body, 'Request body is not a valid JSON object.', b => this.model.listTags(b)),
       };
     }
     return unknownTarget(req, operation);

@@ -7,6 +7,8 @@ export type { AttributeValue, Item } from './dynamodb-condition';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 const MAX_ITEM_BYTES = 400 * 1024;
+/** A Scan page ends once it holds this much, as the real service's does. */
+const MAX_SCAN_PAGE_BYTES = 1024 * 1024;
 const SCALAR_KEY_TYPES = ['S', 'N', 'B'];
 
 /** Namespaces the real service uses in `__type`, by error code. */
@@ -30,9 +32,12 @@ interface Table {
   readonly items: Map<string, Item>;
 }
 
-/** DynamoDB tables holding DynamoDB-JSON items. GetItem and PutItem are served over HTTP. */
+/** DynamoDB tables holding DynamoDB-JSON items. GetItem, PutItem and Scan are served over HTTP. */
 export class DynamoDbModel {
   private readonly tables = new Map<string, Table>();
+
+  /** @param scanPageSize the most items a Scan page holds besides the 1 MB bound (small values exercise pagination) */
+  constructor(private readonly scanPageSize: number = Infinity) {}
 
   public createTable(name: string, hashKey: string, rangeKey?: string): void {
     if (this.tables.has(name)) {
@@ -71,25 +76,46 @@ export class DynamoDbModel {
     const t = this.table(body.TableName);
     const key = attributeMap(body.Key, 'Key');
     const itemKey = keyString(t, key, true);
-    if (body.ConsistentRead !== undefined && typeof body.ConsistentRead !== 'boolean') {
-      throw new ServiceError(400, 'SerializationException', 'ConsistentRead must be a boolean.');
-    }
-    if (body.AttributesToGet !== undefined) {
-      throw validation('AttributesToGet is not supported by the emulator; use ProjectionExpression.');
-    }
-    const ctx = new ExpressionContext(nameMap(body.ExpressionAttributeNames), undefined);
-    if (body.ExpressionAttributeValues !== undefined) {
-      throw validation('ExpressionAttributeValues can only be specified when using expressions: FilterExpression and ConditionExpression are null');
-    }
-    const projection = body.ProjectionExpression === undefined ? undefined : parseProjection(body.ProjectionExpression, ctx);
-    ctx.assertAllUsed();
+    const project = readProjection(body, 'FilterExpression and ConditionExpression are null');
     // Reads are always strongly consistent here: there is a single copy of each item.
     const item = t.items.get(itemKey);
-    if (!item) {
-      return {};
+    return item ? { Item: project(item) } : {};
+  }
+
+  /**
+   * @internal Scan of a whole table, in key order: a page ends after `Limit` items, `scanPageSize`
+   * items or 1 MB of items (as stored, before the projection), and then carries LastEvaluatedKey,
+   * even when no item follows (the real service does too: only a page without it is the last).
+   */
+  public apiScan(body: Record<string, unknown>): Record<string, unknown> {
+    const t = this.table(body.TableName);
+    const unsupported = ['FilterExpression', 'ScanFilter', 'ConditionalOperator', 'IndexName', 'Segment', 'TotalSegments', 'Select']
+      .filter(p => body[p] !== undefined);
+    if (unsupported.length > 0) {
+      throw validation(`${unsupported.join(', ')} not supported by the emulator's Scan`);
     }
-    const projected = projection ? Object.fromEntries(Object.entries(item).filter(([k]) => projection.includes(k))) : item;
-    return { Item: projected };
+    const project = readProjection(body, 'FilterExpression is null');
+    const limit = body.Limit;
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+      throw validation(`1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+    }
+    const after = body.ExclusiveStartKey === undefined ? undefined : keyString(t, attributeMap(body.ExclusiveStartKey, 'ExclusiveStartKey'), true);
+    const pageItems = Math.min(typeof limit === 'number' ? limit : Infinity, this.scanPageSize);
+    const remaining = [...t.items.entries()].filter(([k]) => after === undefined || k > after).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const page: Item[] = [];
+    let bytes = 0;
+    for (const [, item] of remaining) {
+      if (page.length >= pageItems || bytes >= MAX_SCAN_PAGE_BYTES) {
+        break;
+      }
+      page.push(item);
+      bytes += itemBytes(item);
+    }
+    const last = page[page.length - 1];
+    const full = page.length >= pageItems || bytes >= MAX_SCAN_PAGE_BYTES;
+    const keyNames = [t.hashKey, ...(t.rangeKey === undefined ? [] : [t.rangeKey])];
+    const lastKey = full && last ? Object.fromEntries(keyNames.map(k => [k, last[k]])) : undefined;
+    return { Items: page.map(project), Count: page.length, ScannedCount: page.length, ...(lastKey ? { LastEvaluatedKey: lastKey } : {}) };
   }
 
   /** @internal */
@@ -102,7 +128,7 @@ export class DynamoDbModel {
       }
     }
     const itemKey = keyString(t, item);
-    if (Buffer.byteLength(JSON.stringify(item), 'utf8') > MAX_ITEM_BYTES) {
+    if (itemBytes(item) > MAX_ITEM_BYTES) {
       throw validation('Item size has exceeded the maximum allowed size');
     }
     if (body.Expected !== undefined || body.ConditionalOperator !== undefined) {
@@ -202,6 +228,31 @@ function nameMap(value: unknown): Record<string, string> | undefined {
   return value as Record<string, string>;
 }
 
+/** The size an item counts for (its DynamoDB JSON, a close upper bound of the service's own measure). */
+function itemBytes(item: Item): number {
+  return Buffer.byteLength(JSON.stringify(item), 'utf8');
+}
+
+/**
+ * A read's ProjectionExpression (with ExpressionAttributeNames) as a function of the item; the item
+ * itself without one. `noExpression` completes the service's error for ExpressionAttributeValues.
+ */
+function readProjection(body: Record<string, unknown>, noExpression: string): (item: Item) => Item {
+  if (body.ConsistentRead !== undefined && typeof body.ConsistentRead !== 'boolean') {
+    throw new ServiceError(400, 'SerializationException', 'ConsistentRead must be a boolean.');
+  }
+  if (body.AttributesToGet !== undefined) {
+    throw validation('AttributesToGet is not supported by the emulator; use ProjectionExpression.');
+  }
+  const ctx = new ExpressionContext(nameMap(body.ExpressionAttributeNames), undefined);
+  if (body.ExpressionAttributeValues !== undefined) {
+    throw validation(`ExpressionAttributeValues can only be specified when using expressions: ${noExpression}`);
+  }
+  const projection = body.ProjectionExpression === undefined ? undefined : parseProjection(body.ProjectionExpression, ctx);
+  ctx.assertAllUsed();
+  return item => (projection ? Object.fromEntries(Object.entries(item).filter(([k]) => projection.includes(k))) : item);
+}
+
 function parseProjection(value: unknown, ctx: ExpressionContext): string[] {
   if (typeof value !== 'string' || value.trim() === '') {
     throw validation('Invalid ProjectionExpression: The expression can not be empty;');
@@ -288,6 +339,9 @@ export class DynamoDbHandler implements ServiceHandler {
     if (req.method === 'POST' && operation === 'PutItem') {
       return { operation, params, run: withBody(b => this.model.apiPutItem(b)) };
     }
+    if (req.method === 'POST' && operation === 'Scan') {
+      return { operation, params, run: withBody(b => this.model.apiScan(b)) };
+    }
     return unknownTarget(req, operation);
   }
 
@@ -310,9 +364,9 @@ export class DynamoDbHandler implements ServiceHandler {
   }
 }
 
-/** A compact rendering of the key/item's string key attributes for the request log. */
+/** A compact rendering of the key/item's (or a Scan's start key's) attributes for the request log. */
 function keyParam(body: Record<string, unknown> | undefined): string | undefined {
-  const source = body?.Key ?? body?.Item;
+  const source = body?.Key ?? body?.Item ?? body?.ExclusiveStartKey;
   if (!isRecord(source)) {
     return undefined;
   }

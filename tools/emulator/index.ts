@@ -38,6 +38,8 @@ export interface AwsEmulatorOptions {
   readonly seed?: string | number;
   /** Default page size of MSK Connect List* calls without maxResults (small values exercise pagination). Default 10. */
   readonly listPageSize?: number;
+  /** The most items a DynamoDB Scan page holds besides the service's 1 MB bound (small values exercise pagination). Default: no bound. */
+  readonly scanPageSize?: number;
   /** Initial lifecycle durations (also adjustable later through `faults.setDurations`). */
   readonly durations?: Partial<Durations>;
 }
@@ -75,6 +77,10 @@ export class AwsEmulator {
     if (!Number.isInteger(listPageSize) || listPageSize < 1 || listPageSize > 100) {
       throw new Error(`AwsEmulator: listPageSize must be an integer in 1..100, got ${listPageSize}`);
     }
+    const scanPageSize = options.scanPageSize ?? Infinity;
+    if (scanPageSize !== Infinity && (!Number.isInteger(scanPageSize) || scanPageSize < 1)) {
+      throw new Error(`AwsEmulator: scanPageSize must be a positive integer, got ${scanPageSize}`);
+    }
     const ids = new IdGenerator(String(options.seed ?? 'emulator'));
     this.faults = new Faults(options.durations);
     this.kafkaconnect = new KafkaConnectModel({
@@ -83,7 +89,7 @@ export class AwsEmulator {
     this.s3 = new S3Model(this.clock, this.account);
     this.sns = new SnsModel(this.clock, ids);
     this.cloudwatch = new CloudWatchModel(this.clock, this.region, this.account);
-    this.dynamodb = new DynamoDbModel();
+    this.dynamodb = new DynamoDbModel(scanPageSize);
     this.server = new EmulatorServer({
       handlers: {
         kafkaconnect: new KafkaConnectHandler(this.kafkaconnect),

@@ -7,34 +7,145 @@ export const RECOVERY_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'recov
 
 export type { StrategyName };
 
-export interface WorldOptions {
-  readonly clock: Clock;
-  readonly connectorName?: string;
+/** The strategy and pacing of a guard's (or a fleet's) function, as its environment gives them. */
+export interface PacingOptions {
   readonly strategy?: StrategyName;
-  /** Whether the connector's worker configuration sets offset.storage.topic. Default true. */
-  readonly offsetStorage?: boolean;
   readonly allowOffsetReset?: boolean;
-  /** A guard built from a CfnConnector (`GUARD_CLOUDFORMATION_MANAGED`). Default false. */
-  readonly cloudFormationManaged?: boolean;
   readonly cooldownMs?: number;
   readonly budget?: number;
   readonly budgetWindowMs?: number;
   readonly verifyMs?: number;
   readonly operationTimeoutMs?: number;
-  /** MSK Connect API durations in the emulator. */
-  readonly durations?: Partial<Durations>;
-  readonly seed?: string;
+}
+
+/** How the bundled handler runs in a world. */
+export interface HandlerOptions {
+  readonly clock: Clock;
   /** Base of the SDK retry backoff in ms (tests and the simulation use 1). */
   readonly retryBaseDelayMs?: number;
   /** The handler's Powertools log level (`POWERTOOLS_LOG_LEVEL`); tests that read its log lines use INFO. Default SILENT. */
   readonly logLevel?: 'SILENT' | 'INFO' | 'DEBUG';
 }
 
-type HandlerResult = { outcome: string; phase?: string; action?: string; reason: string; connectorArn?: string };
-type Handler = (event: unknown, context?: { awsRequestId: string }) => Promise<HandlerResult>;
+export interface WorldOptions extends PacingOptions, HandlerOptions {
+  readonly connectorName?: string;
+  /** Whether the connector's worker configuration sets offset.storage.topic. Default true. */
+  readonly offsetStorage?: boolean;
+  /** A guard built from a CfnConnector (`GUARD_CLOUDFORMATION_MANAGED`). Default false. */
+  readonly cloudFormationManaged?: boolean;
+  /** MSK Connect API durations in the emulator. */
+  readonly durations?: Partial<Durations>;
+  readonly seed?: string;
+}
 
-const REGION = 'ap-northeast-2';
-const ACCOUNT = '123456789012';
+type HandlerResult = { outcome: string; phase?: string; action?: string; reason: string; connectorArn?: string };
+/** The bundled handler's signature; `R` is what it returns (a guard's run summary, a fleet's). */
+export type BundledHandler<R> = (event: unknown, context?: { awsRequestId: string }) => Promise<R>;
+
+export const REGION = 'ap-northeast-2';
+export const ACCOUNT = '123456789012';
+
+/** A running connector a world seeds: its worker configuration and its CreateConnector request, stored in S3. */
+export interface ConnectorSeed {
+  readonly connectorName: string;
+  readonly roleArn: string;
+  readonly workerConfigurationArn: string;
+  /** Whether the worker configuration sets offset.storage.topic. */
+  readonly offsetStorage: boolean;
+  readonly bucket: string;
+  readonly configKey: string;
+}
+
+/** The CreateConnector request of a seeded connector, as a team would store it in S3. */
+export function connectorRequest(seed: Pick<ConnectorSeed, 'connectorName' | 'roleArn' | 'workerConfigurationArn'>): Record<string, unknown> {
+  return {
+    connectorName: seed.connectorName,
+    capacity: { provisionedCapacity: { mcuCount: 1, workerCount: 1 } },
+    connectorConfiguration: {
+      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'tasks.max': '1',
+      'topic.prefix': seed.connectorName,
+      'database.hostname': 'orders-db.internal',
+      'database.password': 'hunter2-secret',
+      'heartbeat.interval.ms': '60000',
+    },
+    kafkaCluster: {
+      apacheKafkaCluster: { bootstrapServers: 'b-1.msk.internal:9098', vpc: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'] } },
+    },
+    kafkaClusterClientAuthentication: { authenticationType: 'IAM' },
+    kafkaClusterEncryptionInTransit: { encryptionType: 'TLS' },
+    kafkaConnectVersion: '3.7.x',
+    plugins: [{ customPlugin: { customPluginArn: `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:custom-plugin/debezium-mysql/9a1b-1`, revision: 1 } }],
+    serviceExecutionRoleArn: seed.roleArn,
+    workerConfiguration: { workerConfigurationArn: seed.workerConfigurationArn, revision: 1 },
+    logDelivery: { workerLogDelivery: { cloudWatchLogs: { enabled: true, logGroup: `/msk-connect/${seed.connectorName}` } } },
+  };
+}
+
+/** Seeds a RUNNING connector with its worker configuration (revision 1) and its stored request. */
+export function seedConnector(emulator: AwsEmulator, seed: ConnectorSeed): void {
+  const converter = 'key.converter=org.apache.kafka.connect.json.JsonConverter\n';
+  emulator.kafkaconnect.registerWorkerConfiguration(seed.workerConfigurationArn, 1,
+    seed.offsetStorage ? `offset.storage.topic=__offsets_${seed.connectorName}\n${converter}` : converter);
+  const request = connectorRequest(seed);
+  emulator.kafkaconnect.addConnector(request, { running: true });
+  emulator.s3.createBucket(seed.bucket);
+  emulator.s3.putObject(seed.bucket, seed.configKey, JSON.stringify(request), 'application/json');
+}
+
+/** The variables of a guard's or a fleet's strategy and pacing, with the worlds' defaults. */
+export function pacingEnv(o: PacingOptions): Record<string, string> {
+  const seconds = (ms: number | undefined, fallback: number) => String((ms ?? fallback) / 1000);
+  return {
+    [ENV.STRATEGY]: o.strategy ?? 'RESTART_THEN_RECREATE',
+    [ENV.ALLOW_OFFSET_RESET]: String(o.allowOffsetReset ?? false),
+    [ENV.COOLDOWN_SECONDS]: seconds(o.cooldownMs, 300_000),
+    [ENV.BUDGET]: String(o.budget ?? 3),
+    [ENV.BUDGET_WINDOW_SECONDS]: seconds(o.budgetWindowMs, 6 * 3600_000),
+    [ENV.VERIFY_SECONDS]: seconds(o.verifyMs, 300_000),
+    [ENV.OPERATION_TIMEOUT_SECONDS]: seconds(o.operationTimeoutMs, 1800_000),
+  };
+}
+
+/**
+ * Loads the bundled handler with `handlerEnv`, its SDK clients pointed at the emulator through the
+ * process environment, as they would be in Lambda; `restoreEnv` puts the process environment back.
+ */
+export function loadBundledHandler<R>(
+  emulator: AwsEmulator, handlerEnv: Record<string, string>, options: HandlerOptions,
+): { handler: BundledHandler<R>; restoreEnv: () => void } {
+  const processEnv: Record<string, string> = {
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const saved = Object.fromEntries(Object.keys(processEnv).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, processEnv);
+  const env = { ...processEnv, ...handlerEnv };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bundle = require(RECOVERY_BUNDLE) as {
+    createHandler(o: object): BundledHandler<R>;
+    createClients(env: object, o: object): object;
+  };
+  const handler = bundle.createHandler({
+    clock: options.clock,
+    env,
+    clients: bundle.createClients(env, { retryBaseDelayMs: options.retryBaseDelayMs ?? 1 }),
+  });
+  const restoreEnv = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) {
+        delete process.env[k];
+      } else {
+        process.env[k] = v;
+      }
+    }
+  };
+  return { handler, restoreEnv };
+}
 
 /**
  * One guarded connector in the loopback emulator, recovered by the real bundled handler through
@@ -56,74 +167,31 @@ export class GuardWorld {
   public readonly table = 'debezium-guard-state';
   public readonly roleArn = `arn:aws:iam::${ACCOUNT}:role/msk-connect`;
   public readonly workerConfigurationArn = `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:worker-configuration/debezium-workers/5d8a-1`;
-  private readonly handler: Handler;
-  private readonly savedEnv: Record<string, string | undefined> = {};
+  private readonly handler: BundledHandler<HandlerResult>;
+  private readonly restoreEnv: () => void;
   private runs = 0;
 
   private constructor(public readonly emulator: AwsEmulator, private readonly options: WorldOptions) {
     this.connectorName = options.connectorName ?? 'orders-cdc';
     this.configKey = `debezium/${this.connectorName}.json`;
     this.alarmName = `${this.connectorName}-guard`;
-    const offsetStorage = options.offsetStorage ?? true;
-    emulator.kafkaconnect.registerWorkerConfiguration(this.workerConfigurationArn, 1,
-      offsetStorage ? `offset.storage.topic=__offsets_${this.connectorName}\nkey.converter=org.apache.kafka.connect.json.JsonConverter\n` : 'key.converter=org.apache.kafka.connect.json.JsonConverter\n');
-    emulator.kafkaconnect.addConnector(this.createRequest(), { running: true });
-    emulator.s3.createBucket(this.bucket);
-    this.storeRequest(JSON.stringify(this.createRequest()));
+    seedConnector(emulator, {
+      connectorName: this.connectorName,
+      roleArn: this.roleArn,
+      workerConfigurationArn: this.workerConfigurationArn,
+      offsetStorage: options.offsetStorage ?? true,
+      bucket: this.bucket,
+      configKey: this.configKey,
+    });
     emulator.sns.createTopic(this.topicArn);
     emulator.cloudwatch.setAlarm(this.alarmName, { state: 'OK', actionsEnabled: true, type: 'composite' });
     emulator.dynamodb.createTable(this.table, 'pk');
-
-    // The SDK reads endpoint, region and credentials from the environment, as it would in Lambda.
-    const processEnv: Record<string, string> = {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    };
-    for (const [k, v] of Object.entries(processEnv)) {
-      this.savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    const env = { ...processEnv, ...this.handlerEnv() };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const bundle = require(RECOVERY_BUNDLE) as {
-      createHandler(o: object): Handler;
-      createClients(env: object, o: object): object;
-    };
-    this.handler = bundle.createHandler({
-      clock: options.clock,
-      env,
-      clients: bundle.createClients(env, { retryBaseDelayMs: options.retryBaseDelayMs ?? 1 }),
-    });
+    ({ handler: this.handler, restoreEnv: this.restoreEnv } = loadBundledHandler<HandlerResult>(emulator, this.handlerEnv(), options));
   }
 
   /** The CreateConnector request of the guarded connector, as a team would store it in S3. */
   public createRequest(): Record<string, unknown> {
-    return {
-      connectorName: this.connectorName,
-      capacity: { provisionedCapacity: { mcuCount: 1, workerCount: 1 } },
-      connectorConfiguration: {
-        'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
-        'tasks.max': '1',
-        'topic.prefix': this.connectorName,
-        'database.hostname': 'orders-db.internal',
-        'database.password': 'hunter2-secret',
-        'heartbeat.interval.ms': '60000',
-      },
-      kafkaCluster: {
-        apacheKafkaCluster: { bootstrapServers: 'b-1.msk.internal:9098', vpc: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'] } },
-      },
-      kafkaClusterClientAuthentication: { authenticationType: 'IAM' },
-      kafkaClusterEncryptionInTransit: { encryptionType: 'TLS' },
-      kafkaConnectVersion: '3.7.x',
-      plugins: [{ customPlugin: { customPluginArn: `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:custom-plugin/debezium-mysql/9a1b-1`, revision: 1 } }],
-      serviceExecutionRoleArn: this.roleArn,
-      workerConfiguration: { workerConfigurationArn: this.workerConfigurationArn, revision: 1 },
-      logDelivery: { workerLogDelivery: { cloudWatchLogs: { enabled: true, logGroup: `/msk-connect/${this.connectorName}` } } },
-    };
+    return connectorRequest(this);
   }
 
   /** Replaces the stored CreateConnector request (any text: tests store broken ones). */
@@ -189,19 +257,11 @@ export class GuardWorld {
   }
 
   public async stop(): Promise<void> {
-    for (const [k, v] of Object.entries(this.savedEnv)) {
-      if (v === undefined) {
-        delete process.env[k];
-      } else {
-        process.env[k] = v;
-      }
-    }
+    this.restoreEnv();
     await this.emulator.stop();
   }
 
   private handlerEnv(): Record<string, string> {
-    const o = this.options;
-    const seconds = (ms: number | undefined, fallback: number) => String((ms ?? fallback) / 1000);
     return {
       [ENV.CONNECTOR_NAME]: this.connectorName,
       [ENV.CONFIG_BUCKET]: this.bucket,
@@ -211,14 +271,8 @@ export class GuardWorld {
       [ENV.TOPIC_ARN]: this.topicArn,
       [ENV.STATE_TABLE]: this.table,
       [ENV.ALARM_NAME]: this.alarmName,
-      [ENV.STRATEGY]: o.strategy ?? 'RESTART_THEN_RECREATE',
-      [ENV.ALLOW_OFFSET_RESET]: String(o.allowOffsetReset ?? false),
-      [ENV.COOLDOWN_SECONDS]: seconds(o.cooldownMs, 300_000),
-      [ENV.BUDGET]: String(o.budget ?? 3),
-      [ENV.BUDGET_WINDOW_SECONDS]: seconds(o.budgetWindowMs, 6 * 3600_000),
-      [ENV.VERIFY_SECONDS]: seconds(o.verifyMs, 300_000),
-      [ENV.OPERATION_TIMEOUT_SECONDS]: seconds(o.operationTimeoutMs, 1800_000),
-      ...(o.cloudFormationManaged ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
+      ...pacingEnv(this.options),
+      ...(this.options.cloudFormationManaged ? { [ENV.CLOUDFORMATION_MANAGED]: 'true' } : {}),
     };
   }
 }
