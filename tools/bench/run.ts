@@ -10,8 +10,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { fleetMemberMonthlyCost, monthlyCost } from './cost';
+import { fleetMemberMonthlyCost, fleetMonthlyCost, monthlyCost } from './cost';
 import { DebeziumGuardFleet, DebeziumSilentFailureGuard } from '../../src';
+import { FleetWorld } from '../../test/e2e/fleet-harness';
+import { FakeClock, type ServiceName } from '../emulator';
 import { AWS, SEED_ON_AWS } from '../simulate/profiles';
 import { median } from '../simulate/report';
 import { SCENARIOS } from '../simulate/scenarios';
@@ -123,6 +125,34 @@ async function main(): Promise<void> {
   out('monthly cost per connector added to a fleet (us-east-1 public prices; target 1.00 USD: not met):');
   for (const row of fleetMemberMonthlyCost()) {
     out(`  ${row.item.padEnd(96)} ${row.usd.toFixed(3).padStart(7)} USD`);
+  }
+
+  // A healthy fleet's ticks: the bundled function, real SDK clients, the loopback emulator.
+  const clock = new FakeClock();
+  const world = await FleetWorld.start({ clock, size: 100, concurrency: 4 });
+  try {
+    world.seedIdleRecords();
+    const tickMs: number[] = [];
+    for (let minute = 0; minute < 60; minute++) {
+      clock.advance(60_000);
+      const t = process.hrtime.bigint();
+      await world.tick();
+      tickMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    const { requests } = world.emulator;
+    const perTick = (service: ServiceName, operation?: string) => requests.of(service, operation).length / 60;
+    const writes = requests.of('dynamodb', 'PutItem').length;
+    out(`healthy fleet of 100 members, every one with a record, over 60 ticks: per tick ${perTick('monitoring', 'DescribeAlarms')} DescribeAlarms, `
+      + `${perTick('dynamodb', 'Scan')} Scan, ${perTick('kafkaconnect')} MSK Connect calls, ${writes / 60} DynamoDB writes, ${perTick('sns')} notices: `
+      + `${(requests.of('kafkaconnect').length + writes) / 6000} MSK Connect calls and writes per connector-minute`);
+    out(`a healthy tick against the emulator (ms): ${stats(tickMs)}`);
+    const recordsKb = Math.ceil(world.names.length * 120 / 1024);
+    out('monthly cost of the fleet\'s shared tick (100 ms a run assumed, as for one guard):');
+    for (const row of fleetMonthlyCost(100, recordsKb, world.names.length)) {
+      out(`  ${row.item.padEnd(96)} ${row.usd.toFixed(3).padStart(7)} USD`);
+    }
+  } finally {
+    await world.stop();
   }
 
   // 4. Recovery under the AWS timing model
