@@ -131,7 +131,7 @@ export class DebeziumSilentFailureGuard extends Construct {
   public readonly recoveryRole: iam.IRole;
   /** The recovery record (one item: lease, phase, attempt history). */
   public readonly stateTable: dynamodb.ITable;
-  /** Sends the composite alarm's transitions to ALARM to the recovery function. */
+  /** Sends the composite alarm's transitions to ALARM to the recovery function; for a fleet's member, the fleet's tick, which finds them. */
   public readonly alarmRule: events.Rule;
   /** Runs the recovery function every minute so that a recovery survives a crash or timeout. */
   public readonly reconcileRule: events.Rule;

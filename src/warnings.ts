@@ -30,5 +30,11 @@ export class DebeziumGuardWarnings {
    */
   public static readonly TOPIC_KEY_POLICY_NOT_UPDATED = 'cdk-debezium-guard:TopicKeyPolicyNotUpdated';
 
+  /**
+   * A fleet's members need more managed policies on its role than IAM attaches by default (10): ask
+   * AWS to raise the role's quota to 20, or split the fleet.
+   */
+  public static readonly FLEET_MANAGED_POLICY_QUOTA = 'cdk-debezium-guard:FleetManagedPolicyQuota';
+
   private constructor() {}
 }

@@ -49,7 +49,7 @@ export function fleetDashboard(scope: Construct, props: FleetDashboardProps): cl
       height: 8,
     }),
     new cloudwatch.GraphWidget({
-      title: 'Recoveries (all members)',
+      title: 'Recoveries (every guard of this account and Region)',
       left: [
         recoveries(RECOVERY_METRIC.STEP_STARTED, 'Restarts', ' Step="restart"'),
         recoveries(RECOVERY_METRIC.STEP_STARTED, 'Recreates', ' Step="recreate"'),

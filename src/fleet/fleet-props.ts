@@ -19,8 +19,9 @@ export interface DebeziumGuardFleetProps extends DebeziumGuardRecoveryOptions {
   readonly allowOffsetReset?: boolean;
 
   /**
-   * How many members one run of the recovery function recovers at once: bounds the fleet's calls to
-   * MSK Connect when many connectors alarm together.
+   * How many members one run of the recovery function recovers at once (1 to 16): bounds the fleet's
+   * calls to MSK Connect when many connectors alarm together; the members a run has no time left for
+   * wait for the next tick.
    * @default 4
    */
   readonly maxConcurrentRecoveries?: number;

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import type { DebeziumGuardFleetProps } from './fleet-props';
 import { durationProblems, notificationProblems, positive, positiveInteger } from '../validation';
 
-/** The most member recoveries one run may make at once: the function's 2-minute run must fit them. */
+/** The most member recoveries one run may make at once (the function's runs last at most 2 minutes). */
 const MAX_CONCURRENT_RECOVERIES = 16;
 
 /** What is wrong with a fleet's props, each naming the prop, the value and the fix. */

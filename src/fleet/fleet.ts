@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Names, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Names, Stack, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { fleetDashboard } from './fleet-dashboard';
 import type { DebeziumGuardFleetProps } from './fleet-props';
 import { fleetProblems } from './fleet-validation';
-import { MemberPolicies } from './member-policies';
+import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICIES_PER_ROLE_RAISED, MemberPolicies } from './member-policies';
 import { settleRecovery, type RecoverySettings } from '../guard-settings';
 import { nagText } from '../nag';
 import { notificationTopic } from '../notification-topic';
@@ -21,6 +21,7 @@ import { ENV, GUARD_ALARM_SUFFIX, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_I
 import { anyConnectorStatements, connectorStatements, statement, storedRequest, SID, type StoredRequest } from '../recovery-function/permissions';
 import { connectorAcknowledgements, RecoveryFunction, workerConfigurationAcknowledgement } from '../recovery-function/recovery-function';
 import { recoveryPlane } from '../recovery-plane';
+import { DebeziumGuardWarnings } from '../warnings';
 
 /** What a guard tells its fleet when it joins. @internal */
 export interface FleetMemberRegistration {
@@ -60,7 +61,7 @@ export class DebeziumGuardFleet extends Construct {
   public readonly fleetId: string;
   /** How the fleet recovers its members' connectors. */
   public readonly recoveryStrategy: RecoveryStrategy;
-  /** The topic that receives every member's alarm and recovery notifications. */
+  /** The topic of the fleet's notices (one digest per run), its recovery-errors alarm and each member's log-delivery warning. */
   public readonly topic: sns.ITopic;
   /** The recovery records: one item per member connector (lease, phase, attempt history). */
   public readonly stateTable: dynamodb.ITable;
@@ -135,6 +136,8 @@ export class DebeziumGuardFleet extends Construct {
           statement(SID.FIND_RECOVERIES_IN_FLIGHT, ['dynamodb:Scan'], stateTable.tableArn),
         ],
       }],
+      // A failed tick is not run again: the next tick, a minute later, does the same with fresh state.
+      retryAttempts: 0,
       acknowledgements: (role) => [
         {
           rule: 'AwsSolutions-IAM5',
@@ -161,6 +164,7 @@ export class DebeziumGuardFleet extends Construct {
     this.recoveryLogGroup = plane.recoveryFunction.recoveryLogGroup;
     this.recoveryErrorsAlarm = plane.recoveryErrorsAlarm;
     this.memberPolicies = new MemberPolicies(this, plane.recoveryFunction.recoveryRole);
+    this.node.addValidation({ validate: () => this.policyQuotaProblems() });
 
     this.reconcileRule = new events.Rule(this, 'ReconcileRule', {
       description: `Starts and continues the recoveries of the Debezium connectors of guard fleet ${this.node.path} (idempotent, locked per connector)`,
@@ -205,8 +209,26 @@ export class DebeziumGuardFleet extends Construct {
       ...named.filter((s) => s.sid === SID.FOLLOW_CONNECTOR_OPERATIONS),
       ...storedRequest(request, strategy).statements,
     ], connectorAcknowledgements(this, member.connectorName, mayRestart(strategy)));
+    // The function and its tick start only once the members' permissions exist.
+    for (const policy of this.memberPolicies.policies) {
+      this.recoveryFunction.node.addDependency(policy);
+    }
     this.compositeAlarms.push(member.compositeAlarm);
     this.verificationSeconds = Math.max(this.verificationSeconds, member.verification.toSeconds());
     this.recoveryFunction.addEnvironment(ENV.VERIFY_SECONDS, String(this.verificationSeconds));
+  }
+
+  /** Past IAM's default quota of managed policies per role, a warning; past what AWS raises it to, an error. */
+  private policyQuotaProblems(): string[] {
+    const count = this.memberPolicies.policies.length;
+    if (count > MANAGED_POLICIES_PER_ROLE_RAISED) {
+      return [`fleet ${this.node.path} needs ${count} managed policies on its role for its members, more than IAM allows (${MANAGED_POLICIES_PER_ROLE_RAISED}); split its members across two fleets`];
+    }
+    if (count > MANAGED_POLICIES_PER_ROLE) {
+      Annotations.of(this).addWarningV2(DebeziumGuardWarnings.FLEET_MANAGED_POLICY_QUOTA,
+        `fleet ${this.node.path} needs ${count} managed policies on its role for its members, more than IAM attaches by default (${MANAGED_POLICIES_PER_ROLE}): `
+        + `ask AWS to raise the role's managed-policy quota to ${MANAGED_POLICIES_PER_ROLE_RAISED} before deploying, or split the fleet`);
+    }
+    return [];
   }
 }

@@ -2,22 +2,31 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeNag, type NagAcknowledgement } from '../nag';
+import { SID } from '../recovery-function/permissions';
 
-/**
- * IAM's limit on a managed policy's size (characters, white space not counted), and what is kept
- * for each policy's fixed text: statement IDs, actions, conditions.
- */
+/** IAM's limit on a managed policy's size (characters, white space not counted). */
 const MANAGED_POLICY_SIZE = 6_144;
-const FIXED_TEXT_ALLOWANCE = 1_200;
+/** A policy's own text: `{"Version":"2012-10-17","Statement":[]}`. */
+const POLICY_TEXT = 45;
+/** A statement's text besides its resources: its ID, effect, actions and condition (the longest the fleet writes). */
+const STATEMENT_TEXT = 300;
 
-/** IAM's default quota of managed policies attached to one role (adjustable to 20). */
+/** IAM's default quota of managed policies attached to one role, and the most it raises it to on request. */
 export const MANAGED_POLICIES_PER_ROLE = 10;
+export const MANAGED_POLICIES_PER_ROLE_RAISED = 20;
+
+/** The longest the pseudo parameters resolve to. */
+const PSEUDO_LENGTH: Record<string, number> = { 'AWS::Partition': 10, 'AWS::Region': 14, 'AWS::AccountId': 12, 'AWS::URLSuffix': 16 };
 
 /**
- * The longest a deploy-time value can resolve to: the pseudo parameters' longest values, and a
- * generous bound for anything else (a bucket name, a role ARN from another resource).
+ * The longest any other deploy-time value in a statement can resolve to, by what the statement
+ * names: an S3 key (1,024) for the stored request, a role ARN with a path for the role to pass, a
+ * connector name (128) or a KMS key ARN otherwise.
  */
-const RESOLVED_LENGTH: Record<string, number> = { 'AWS::Partition': 10, 'AWS::Region': 14, 'AWS::AccountId': 12, 'AWS::URLSuffix': 16 };
+const TOKEN_LENGTH_BY_SID: Record<string, number> = {
+  [SID.READ_STORED_CREATE_CONNECTOR_REQUEST]: 1_024,
+  [SID.PASS_SERVICE_EXECUTION_ROLE]: 650,
+};
 const OTHER_TOKEN_LENGTH = 128;
 
 /**
@@ -41,29 +50,31 @@ export class MemberPolicies {
 
   /** Adds one member's statements, with the cdk-nag findings they raise. */
   public add(statements: iam.PolicyStatement[], acknowledgements: NagAcknowledgement[]): void {
-    // A resource the current policy already lists (the role many members share) costs nothing more.
-    const added = (s: iam.PolicyStatement) => s.resources.filter((r) => !this.statements.get(keyOf(s))?.resources.includes(r));
-    const sizeOf = () => statements.reduce((sum, s) => sum + added(s).reduce((n, r) => n + this.resolvedLength(r) + 3, 0), 0);
-    let size = sizeOf();
-    if (this.policies.length === 0 || this.used + size > MANAGED_POLICY_SIZE - FIXED_TEXT_ALLOWANCE) {
-      this.policies.push(new iam.ManagedPolicy(this.scope, `MemberPolicy${this.policies.length + 1}`, {
+    let size = this.sizeIn(statements);
+    if (this.policies.length === 0 || this.used + size > MANAGED_POLICY_SIZE) {
+      const policy = new iam.ManagedPolicy(this.scope, `MemberPolicy${this.policies.length + 1}`, {
         description: `Debezium guard fleet ${this.scope.node.path}: the connectors, stored requests and roles of its members (part ${this.policies.length + 1})`,
         roles: [this.role],
-      }));
+      });
+      this.policies.push(policy);
       this.statements = new Map();
       this.acknowledgements = [];
-      this.used = 0;
-      size = sizeOf();
+      this.used = POLICY_TEXT;
+      size = this.sizeIn(statements);
     }
     const policy = this.policies[this.policies.length - 1];
     for (const s of statements) {
-      const key = keyOf(s);
-      const merged = this.statements.get(key);
+      const merged = this.statements.get(keyOf(s));
       if (merged) {
         merged.addResources(...s.resources);
       } else {
-        const copy = new iam.PolicyStatement({ sid: s.sid, actions: s.actions, resources: s.resources, conditions: s.conditions });
-        this.statements.set(key, copy);
+        // IAM wants the IDs of one policy unique: a second condition for the same purpose (a bucket of
+        // another account) is a second statement, numbered.
+        const same = [...this.statements.values()].filter((x) => x.sid === s.sid || x.sid?.startsWith(`${s.sid}Of`)).length;
+        const copy = new iam.PolicyStatement({
+          sid: same === 0 ? s.sid : `${s.sid}Of${same + 1}`, actions: s.actions, resources: s.resources, conditions: s.conditions,
+        });
+        this.statements.set(keyOf(s), copy);
         policy.addStatements(copy);
       }
     }
@@ -72,21 +83,32 @@ export class MemberPolicies {
     acknowledgeNag(policy.node.defaultChild as CfnResource, this.acknowledgements);
   }
 
-  /** The longest `value` can be once CloudFormation resolves it. */
-  private resolvedLength(value: string): number {
+  /** What `statements` add to the current policy: resources it does not list yet, and the text of statements it does not have. */
+  private sizeIn(statements: iam.PolicyStatement[]): number {
+    return statements.reduce((sum, s) => {
+      const merged = this.statements.get(keyOf(s));
+      const added = s.resources.filter((r) => !merged?.resources.includes(r));
+      const tokenLength = TOKEN_LENGTH_BY_SID[s.sid ?? ''] ?? OTHER_TOKEN_LENGTH;
+      return sum + (merged ? 0 : STATEMENT_TEXT) + added.reduce((n, r) => n + this.resolvedLength(r, tokenLength) + 3, 0);
+    }, 0);
+  }
+
+  /** The longest `value` can be once CloudFormation resolves it, each value unknown until deployed at most `tokenLength`. */
+  private resolvedLength(value: string, tokenLength: number): number {
     const measure = (v: unknown): number => {
       if (typeof v === 'string') {
         return v.length;
       }
       const o = v as Record<string, unknown>;
-      if (typeof o.Ref === 'string') {
-        return RESOLVED_LENGTH[o.Ref] ?? OTHER_TOKEN_LENGTH;
+      if (typeof o.Ref === 'string' && o.Ref in PSEUDO_LENGTH) {
+        return PSEUDO_LENGTH[o.Ref];
       }
-      const join = o['Fn::Join'] as [string, unknown[]] | undefined;
-      if (Array.isArray(join)) {
-        return join[1].reduce((n: number, part) => n + measure(part), 0) + join[0].length * Math.max(0, join[1].length - 1);
+      const join = o['Fn::Join'] as [string, unknown] | undefined;
+      if (Array.isArray(join) && Array.isArray(join[1])) {
+        const parts = join[1] as unknown[];
+        return parts.reduce((n: number, part) => n + measure(part), 0) + join[0].length * Math.max(0, parts.length - 1);
       }
-      return OTHER_TOKEN_LENGTH;
+      return tokenLength;
     };
     return measure(Stack.of(this.scope).resolve(value));
   }

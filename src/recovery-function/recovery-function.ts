@@ -58,6 +58,8 @@ export interface RecoveryFunctionProps {
   readonly needs: Need[];
   /** Its policy's wildcards, each acknowledged with its reason. */
   readonly acknowledgements: (role: iam.Role) => NagAcknowledgement[];
+  /** How often Lambda retries a failed asynchronous invocation. @default - Lambda's own (2) */
+  readonly retryAttempts?: number;
 }
 
 /**
@@ -119,6 +121,7 @@ export class RecoveryFunction extends lambda.Function {
       timeout: Duration.seconds(RECOVERY_FUNCTION_TIMEOUT_SECONDS),
       memorySize: 256,
       environment: needs.environment,
+      retryAttempts: props.retryAttempts,
     });
     this.recoveryRole = role;
     this.recoveryLogGroup = logGroup;

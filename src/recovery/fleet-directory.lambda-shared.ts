@@ -47,7 +47,7 @@ export class AwsFleetDirectory implements FleetDirectory {
       }));
       for (const item of page.Items ?? []) {
         if (item.pk?.S !== undefined && item.record?.S !== undefined) {
-          records.push({ connector: item.pk.S, record: JSON.parse(item.record.S) as RecoveryRecord, leaseUntil: Number(item.leaseUntil?.N ?? '0') });
+          records.push({ connector: item.pk.S, record: parsed(item.record.S), leaseUntil: Number(item.leaseUntil?.N ?? '0') });
         }
       }
       startKey = page.LastEvaluatedKey;
@@ -75,5 +75,17 @@ export class AwsFleetDirectory implements FleetDirectory {
       configBucketOwner: tags[MEMBER_TAG.CONFIG_BUCKET_OWNER] ?? '',
       serviceExecutionRoleArn: tags[MEMBER_TAG.SERVICE_EXECUTION_ROLE_ARN] ?? '',
     };
+  }
+}
+
+/**
+ * A stored record; one that does not parse is reported in flight (phase UNREADABLE), so that its own
+ * member's run fails, loudly and alone, instead of the whole tick.
+ */
+function parsed(text: string): RecoveryRecord {
+  try {
+    return JSON.parse(text) as RecoveryRecord;
+  } catch {
+    return { phase: 'UNREADABLE' as RecoveryRecord['phase'], attempts: [] };
   }
 }

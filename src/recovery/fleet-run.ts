@@ -47,6 +47,8 @@ export interface MemberRun {
   readonly skipped?: string;
   /** The member's run failed; its error is in the log. */
   readonly failed?: boolean;
+  /** Not run: too little of the function's time was left; the next tick runs it. */
+  readonly deferred?: boolean;
 }
 
 /** What the handler returns for a fleet's run. */
@@ -66,7 +68,19 @@ export interface FleetRunOptions {
   readonly leaseMs: number;
   readonly concurrency: number;
   readonly now: number;
+  /** The function's time left (Lambda's `getRemainingTimeInMillis`); unbounded when not given. */
+  readonly remainingMs?: () => number;
 }
+
+/**
+ * The time a member's run may take (SDK retries included), kept free before the function's timeout
+ * for the runs under way and the digest: a member is not started with less left, and waits for the
+ * next tick instead, so that no run is cut off and no held notice is lost with it.
+ */
+export const MEMBER_RUN_RESERVE_MS = 40_000;
+
+/** How often a tick logs the members' status lines (`FLEET_STATUS_MESSAGE`), in minutes. */
+export const STATUS_EVERY_MINUTES = 5;
 
 /**
  * Runs the members that need it: for a tick, those in flight or in ALARM; otherwise the one connector
@@ -81,6 +95,10 @@ export async function fleetRun(
   const digest = new NoticeDigest(notifier);
   const candidates = options.connector !== undefined ? [options.connector] : await tickCandidates(directory, telemetry, options);
   const runs = await withConcurrency(candidates, options.concurrency, async (connector): Promise<MemberRun> => {
+    if (options.remainingMs && options.remainingMs() < MEMBER_RUN_RESERVE_MS) {
+      telemetry.info('too little time left in this run; the next tick runs this member', { connector });
+      return { connector, deferred: true };
+    }
     try {
       const member = await directory.member(connector);
       if (!member) {
@@ -122,11 +140,14 @@ export async function fleetRun(
 
 /**
  * The members a tick runs: those in flight (not IDLE, or leased) and those whose composite alarm is in
- * ALARM. The records it reads anyway are logged, one line a member, for the fleet dashboard.
+ * ALARM. Every fifth minute the records it reads anyway are logged, one line a member, for the fleet
+ * dashboard.
  */
 async function tickCandidates(directory: FleetDirectory, telemetry: Telemetry, options: FleetRunOptions): Promise<string[]> {
   const records = await directory.records();
-  for (const { connector, record } of records) {
+  // Every fifth minute is enough for the dashboard's table, at a fifth of the log it would cost.
+  const statusMinute = Math.floor(options.now / 60_000) % STATUS_EVERY_MINUTES === 0;
+  for (const { connector, record } of statusMinute ? records : []) {
     const inWindow = record.attempts.filter((t) => t > options.now - options.settings.budgetWindowMs);
     telemetry.info(FLEET_STATUS_MESSAGE, {
       connector,

@@ -28,7 +28,7 @@ export interface HandlerOverrides {
 /** Builds a handler; `handler` below is the one Lambda calls. */
 export function createHandler(
   overrides: HandlerOverrides = {},
-): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<RunSummary | DrillResult | FleetRunSummary> {
+): (event: unknown, context?: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => Promise<RunSummary | DrillResult | FleetRunSummary> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
   const logger = new Logger({ serviceName: RECOVERY_SERVICE_NAME });
@@ -65,7 +65,14 @@ export function createHandler(
         telemetry: memberTelemetry(telemetry, member.connectorName),
       });
       return fleetRun(directory, portsFor, new SnsNotifier(fleetClients.sns, fleet.topicArn), telemetry, {
-        settings: fleet.settings, trigger, connector, runId, leaseMs: RECOVERY_LEASE_MS, concurrency: fleet.concurrency, now: clock.now(),
+        settings: fleet.settings,
+        trigger,
+        connector,
+        runId,
+        leaseMs: RECOVERY_LEASE_MS,
+        concurrency: fleet.concurrency,
+        now: clock.now(),
+        remainingMs: context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis!() : undefined,
       });
     }
     const config = readHandlerConfig(env);

@@ -424,7 +424,7 @@ describe('warnings for risky but legal choices', () => {
   test('the IDs are public, and acknowledging one by its exported name silences it', () => {
     expect(DebeziumGuardWarnings.NOTIFY_ONLY).toBe('cdk-debezium-guard:NotifyOnly');
     expect(Object.values(DebeziumGuardWarnings).sort()).toEqual([
-      'cdk-debezium-guard:NotifyOnly', 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching', 'cdk-debezium-guard:OffsetResetAllowed',
+      'cdk-debezium-guard:FleetManagedPolicyQuota', 'cdk-debezium-guard:NotifyOnly', 'cdk-debezium-guard:OffsetCommitMissingDataNotBreaching', 'cdk-debezium-guard:OffsetResetAllowed',
       'cdk-debezium-guard:PreventiveRestartDisabled', 'cdk-debezium-guard:ShortOffsetCommitWindow', 'cdk-debezium-guard:SubMinutePeriod',
       'cdk-debezium-guard:TopicKeyPolicyNotUpdated',
     ]);

@@ -1,5 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DebeziumGuardFleet, DebeziumSilentFailureGuard, RecoveryStrategy } from '../../src';
 import { quickStartProps, newStack } from '../construct/fixtures';
@@ -142,6 +143,50 @@ describe('joining and leaving', () => {
     for (const name of names) {
       expect(all).toContain(`connector/${name}/*`);
     }
+  });
+
+  test('members whose buckets belong to other accounts: one statement per account, each with its own ID', () => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    ['111111111111', '222222222222', '111111111111'].forEach((account, i) => memberGuard(stack, fleet, `cdc-${i}`, {
+      configBucket: s3.Bucket.fromBucketAttributes(stack, `Bucket${i}`, { bucketName: `configs-${account}`, account }),
+    }));
+    const policy = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))[0];
+    const reads = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Action === 's3:GetObject');
+    expect(reads.map((st: any) => [st.Sid, st.Condition.StringEquals['s3:ResourceAccount'], [st.Resource].flat().length])).toEqual([
+      ['ReadStoredCreateConnectorRequest', '111111111111', 2],
+      ['ReadStoredCreateConnectorRequestOf2', '222222222222', 1],
+    ]);
+    const sids = policy.Properties.PolicyDocument.Statement.map((st: any) => st.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+
+  test('the function and its tick wait for the members\' policies', () => {
+    const { stack } = fleetOf(['orders']);
+    const fn = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    expect(fn.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^FleetMemberPolicy1/)]));
+  });
+
+  test('a failed tick is not retried by Lambda: the next tick does the same, a minute later', () => {
+    Template.fromStack(fleetOf(['orders']).stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+  });
+
+  test('past 10 managed policies a warning says to raise the quota; past 20 an error says to split the fleet', () => {
+    // Stored request keys known only at deploy time are counted at S3's longest key: about 4 members a policy.
+    const build = (members: number) => {
+      const stack = newStack();
+      const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+      const prefix = new CfnParameter(stack, 'KeyPrefix').valueAsString;
+      Array.from({ length: members }, (_, i) => memberGuard(stack, fleet, `cdc-${i}`, { configKey: `${prefix}cdc-${i}.json` }));
+      return stack;
+    };
+    const warned = build(45);
+    const count = Object.keys(Template.fromStack(warned).findResources('AWS::IAM::ManagedPolicy')).length;
+    expect(count).toBeGreaterThan(10);
+    expect(count).toBeLessThanOrEqual(20);
+    Annotations.fromStack(warned).hasWarning('/TestStack/Fleet', Match.stringLikeRegexp(
+      `fleet TestStack/Fleet needs ${count} managed policies on its role for its members, more than IAM attaches by default \\(10\\)`));
+    expect(() => Template.fromStack(build(90))).toThrow(/needs \d+ managed policies on its role for its members, more than IAM allows \(20\); split its members across two fleets/);
   });
 
   test('the function waits as long as its slowest member\'s alarms need to clear', () => {

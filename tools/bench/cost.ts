@@ -68,7 +68,7 @@ export function fleetMemberMonthlyCost(): CostRow[] {
  * Monthly cost of a fleet's shared tick when every member is healthy: one DescribeAlarms, one Scan
  * (eventually consistent reads of the records: `recordKb` KB in all), one short Lambda run.
  * @param recordsKb the size of all records the Scan reads
- * @param members the members with a record: the tick logs one status line (~250 bytes) for each
+ * @param members the members with a record: every fifth tick logs one status line (~250 bytes) for each
  */
 export function fleetMonthlyCost(idleRunMs: number, recordsKb: number, members: number): CostRow[] {
   const gbSeconds = TICKS_PER_MONTH * (idleRunMs / 1000) * 0.25;
@@ -78,7 +78,7 @@ export function fleetMonthlyCost(idleRunMs: number, recordsKb: number, members: 
     { item: `Lambda: ${TICKS_PER_MONTH} ticks x ${idleRunMs} ms x 256 MB, arm64`, usd: gbSeconds * PRICE.lambdaGbSecond + TICKS_PER_MONTH / 1e6 * PRICE.lambdaPerMillion },
     { item: `DynamoDB: 1 consistent Scan per tick (${readUnits} read unit(s)), no write`, usd: TICKS_PER_MONTH * readUnits * PRICE.ddbReadPerMillion / 1e6 },
     { item: 'CloudWatch API: 1 DescribeAlarms per tick', usd: TICKS_PER_MONTH / 1000 * PRICE.apiPer1000 },
-    { item: `CloudWatch Logs: ${members} status lines of ~250 B per tick (the dashboard's table)`, usd: TICKS_PER_MONTH * members * 250 / 1024 ** 3 * PRICE.logsPerGb },
+    { item: `CloudWatch Logs: ${members} status lines of ~250 B every 5th tick (the dashboard's table)`, usd: TICKS_PER_MONTH / 5 * members * 250 / 1024 ** 3 * PRICE.logsPerGb },
   ];
   rows.push({ item: `total per fleet of ${members}`, usd: rows.reduce((a, r) => a + r.usd, 0) });
   return rows;
