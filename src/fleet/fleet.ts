@@ -13,7 +13,7 @@ import { fleetDashboard } from './fleet-dashboard';
 import type { DebeziumGuardFleetProps } from './fleet-props';
 import { fleetProblems } from './fleet-validation';
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICIES_PER_ROLE_RAISED, MemberPolicies } from './member-policies';
-import { settleRecovery, type RecoverySettings } from '../guard-settings';
+import { settleRecovery } from '../guard-settings';
 import { nagText } from '../nag';
 import { notificationTopic } from '../notification-topic';
 import type { RecoveryStrategy } from '../props';
@@ -78,7 +78,6 @@ export class DebeziumGuardFleet extends Construct {
   /** The fleet dashboard; undefined unless `createDashboard`. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
-  private readonly settings: RecoverySettings;
   private readonly memberPolicies: MemberPolicies;
   private verificationSeconds = 0;
   private readonly compositeAlarms: cloudwatch.IAlarm[] = [];
@@ -94,31 +93,34 @@ export class DebeziumGuardFleet extends Construct {
     if (problems.length > 0) {
       throw new Error(`Invalid DebeziumGuardFleet props at ${this.node.path}:\n- ${problems.join('\n- ')}`);
     }
-    this.settings = settleRecovery(props);
-    const strategy = this.settings.recoveryStrategy;
+    const settings = settleRecovery(props);
+    const strategy = settings.recoveryStrategy;
     this.recoveryStrategy = strategy;
     this.fleetId = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     const { topic, topicKey } = notificationTopic(this, props);
     this.topic = topic;
 
-    const alarmArn = (name: string) => Stack.of(this).formatArn({ partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Every guard composite alarm's ARN, by the names' common end.
+    const guardAlarms = Stack.of(this).formatArn({
+      partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: `*${GUARD_ALARM_SUFFIX}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const notify = new cwActions.SnsAction(topic);
     const plane = recoveryPlane(this, (stateTable) => new RecoveryFunction(this, 'RecoveryFunction', {
       description: `Recovers the Debezium connectors of guard fleet ${this.node.path} on MSK Connect (cdk-debezium-guard)`,
       roleDescription: `Recovery function of the Debezium guard fleet ${this.node.path}`,
-      runtime: this.settings.recoveryFunctionRuntime,
-      logRetention: this.settings.recoveryLogRetention,
+      runtime: settings.recoveryFunctionRuntime,
+      logRetention: settings.recoveryLogRetention,
       stateTable,
       topic,
       topicKey,
       pacing: {
-        allowOffsetReset: this.settings.allowOffsetReset,
-        cooldown: this.settings.recoveryCooldown,
-        budget: this.settings.recoveryBudget,
-        budgetWindow: this.settings.recoveryBudgetWindow,
+        allowOffsetReset: settings.allowOffsetReset,
+        cooldown: settings.recoveryCooldown,
+        budget: settings.recoveryBudget,
+        budgetWindow: settings.recoveryBudgetWindow,
         // Raised to the slowest member's as members join (each one's alarms say how long they take to clear).
         verification: Duration.seconds(0),
-        operationTimeout: this.settings.operationTimeout,
+        operationTimeout: settings.operationTimeout,
         cloudFormationManaged: false,
       },
       needs: [{
@@ -132,7 +134,7 @@ export class DebeziumGuardFleet extends Construct {
           // Finds the composite alarms in ALARM (DescribeAlarms without names takes "*") and reads each
           // one's state; a member's registration is its composite alarm's tags.
           statement(SID.FIND_FLEET_MEMBERS, ['cloudwatch:DescribeAlarms'], '*'),
-          statement(SID.READ_FLEET_MEMBER_TAGS, ['cloudwatch:ListTagsForResource'], alarmArn(`*${GUARD_ALARM_SUFFIX}`)),
+          statement(SID.READ_FLEET_MEMBER_TAGS, ['cloudwatch:ListTagsForResource'], guardAlarms),
           statement(SID.FIND_RECOVERIES_IN_FLIGHT, ['dynamodb:Scan'], stateTable.tableArn),
         ],
       }],
@@ -150,7 +152,7 @@ export class DebeziumGuardFleet extends Construct {
         ...(mayRecreate(strategy) ? [workerConfigurationAcknowledgement(role)] : []),
         {
           rule: 'AwsSolutions-IAM5',
-          finding: `Resource::${nagText(role, alarmArn(`*${GUARD_ALARM_SUFFIX}`))}`,
+          finding: `Resource::${nagText(role, guardAlarms)}`,
           reason: 'Read-only: the tags of guard composite alarms, by their name\'s suffix; a member\'s tags register it with this fleet, and only the fleet\'s tag value counts.',
         },
       ],
@@ -189,7 +191,7 @@ export class DebeziumGuardFleet extends Construct {
    * @internal
    */
   public _enrol(member: FleetMemberRegistration): void {
-    const strategy = this.settings.recoveryStrategy;
+    const strategy = this.recoveryStrategy;
     const request = member.storedRequest;
     const tags: Record<string, string> = {
       [MEMBER_TAG.FLEET]: this.fleetId,
@@ -209,10 +211,8 @@ export class DebeziumGuardFleet extends Construct {
       ...named.filter((s) => s.sid === SID.FOLLOW_CONNECTOR_OPERATIONS),
       ...storedRequest(request, strategy).statements,
     ], connectorAcknowledgements(this, member.connectorName, mayRestart(strategy)));
-    // The function and its tick start only once the members' permissions exist.
-    for (const policy of this.memberPolicies.policies) {
-      this.recoveryFunction.node.addDependency(policy);
-    }
+    // The function and its tick start only once the members' permissions exist (each policy was the last once).
+    this.recoveryFunction.node.addDependency(this.memberPolicies.policies[this.memberPolicies.policies.length - 1]);
     this.compositeAlarms.push(member.compositeAlarm);
     this.verificationSeconds = Math.max(this.verificationSeconds, member.verification.toSeconds());
     this.recoveryFunction.addEnvironment(ENV.VERIFY_SECONDS, String(this.verificationSeconds));

@@ -41,6 +41,17 @@ export const ENV = {
 /** The end of every guard's composite alarm name (`<connector>-debezium-guard`). */
 export const GUARD_ALARM_SUFFIX = '-debezium-guard';
 
+/** The name of a connector's guard composite alarm. */
+export function guardCompositeAlarmName(connectorName: string): string {
+  return `${connectorName}${GUARD_ALARM_SUFFIX}`;
+}
+
+/** The connector a guard composite alarm is named after; undefined for any other alarm name. */
+export function connectorOfGuardAlarm(alarmName: string): string | undefined {
+  return alarmName.endsWith(GUARD_ALARM_SUFFIX) && alarmName.length > GUARD_ALARM_SUFFIX.length
+    ? alarmName.slice(0, -GUARD_ALARM_SUFFIX.length) : undefined;
+}
+
 /**
  * The tags on a fleet member's composite alarm: its registration with the fleet. The fleet's function
  * reads them (`cloudwatch:ListTagsForResource`) when the member needs it, so that a fleet of any size

@@ -1,7 +1,7 @@
 /** A fleet's directory over AWS: its members' composite alarms and their tags, and the fleet's table. */
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GUARD_ALARM_SUFFIX, MEMBER_TAG } from './constants';
+import { connectorOfGuardAlarm, guardCompositeAlarmName, MEMBER_TAG } from './constants';
 import type { FleetDirectory, FleetMember, MemberRecord } from './fleet-run';
 import type { RecoveryRecord } from './model';
 
@@ -23,10 +23,10 @@ export class AwsFleetDirectory implements FleetDirectory {
         AlarmTypes: ['CompositeAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: nextToken,
       }));
       for (const alarm of page.CompositeAlarms ?? []) {
-        const name = alarm.AlarmName ?? '';
+        const connector = connectorOfGuardAlarm(alarm.AlarmName ?? '');
         // A paused guard (actions disabled) is left alone, as a single guard's function leaves it.
-        if (name.endsWith(GUARD_ALARM_SUFFIX) && name.length > GUARD_ALARM_SUFFIX.length && alarm.ActionsEnabled !== false) {
-          names.push(name.slice(0, -GUARD_ALARM_SUFFIX.length));
+        if (connector !== undefined && alarm.ActionsEnabled !== false) {
+          names.push(connector);
         }
       }
       nextToken = page.NextToken;
@@ -57,7 +57,7 @@ export class AwsFleetDirectory implements FleetDirectory {
 
   public async member(connectorName: string): Promise<FleetMember | undefined> {
     const out = await this.cloudWatch.send(new DescribeAlarmsCommand({
-      AlarmNames: [`${connectorName}${GUARD_ALARM_SUFFIX}`], AlarmTypes: ['CompositeAlarm'],
+      AlarmNames: [guardCompositeAlarmName(connectorName)], AlarmTypes: ['CompositeAlarm'],
     }));
     const arn = out.CompositeAlarms?.[0]?.AlarmArn;
     if (arn === undefined) {

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import {
   CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { CONNECTOR_FIELD, GUARD_ALARM_SUFFIX, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
+import { CONNECTOR_FIELD, guardCompositeAlarmName, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { drill, type DrillResult } from './drill-run';
 import { AwsFleetDirectory } from './fleet-directory.lambda-shared';
 import { fleetRun, type FleetMember, type FleetRunSummary } from './fleet-run';
@@ -55,15 +55,9 @@ export function createHandler(
       const fleetClients = clients ??= createClients(env);
       const telemetry = telemetryOf(logger, fleet.metricsNamespace);
       const directory = new AwsFleetDirectory(fleetClients.cloudWatch, fleetClients.dynamoDb, fleet.stateTable, fleet.fleetId);
-      const portsFor = (member: FleetMember, notifier: Notifier): Ports => ({
-        connectors: new MskConnectApi(fleetClients.kafkaConnect),
-        config: new S3ConfigSource(fleetClients.s3, member.configBucket, member.configKey, member.configBucketOwner),
-        alarm: new CompositeAlarmReader(fleetClients.cloudWatch, `${member.connectorName}${GUARD_ALARM_SUFFIX}`),
-        notifier,
-        store: new DynamoStateStore(fleetClients.dynamoDb, fleet.stateTable, member.connectorName),
-        clock,
-        telemetry: memberTelemetry(telemetry, member.connectorName),
-      });
+      const portsFor = (member: FleetMember, notifier: Notifier): Ports => portsOf(fleetClients, {
+        ...member, alarmName: guardCompositeAlarmName(member.connectorName), stateTable: fleet.stateTable, notifier,
+      }, clock, memberTelemetry(telemetry, member.connectorName));
       return fleetRun(directory, portsFor, new SnsNotifier(fleetClients.sns, fleet.topicArn), telemetry, {
         settings: fleet.settings,
         trigger,
@@ -79,15 +73,9 @@ export function createHandler(
     clients ??= createClients(env);
     logger.appendKeys({ connectorName: config.settings.connectorName });
     const telemetry = telemetryOf(logger, config.metricsNamespace);
-    const ports: Ports = {
-      connectors: new MskConnectApi(clients.kafkaConnect),
-      config: new S3ConfigSource(clients.s3, config.configBucket, config.configKey, config.configBucketOwner),
-      alarm: new CompositeAlarmReader(clients.cloudWatch, config.alarmName),
-      notifier: new SnsNotifier(clients.sns, config.topicArn),
-      store: new DynamoStateStore(clients.dynamoDb, config.stateTable, config.settings.connectorName),
-      clock,
-      telemetry,
-    };
+    const ports = portsOf(clients, {
+      ...config, connectorName: config.settings.connectorName, notifier: new SnsNotifier(clients.sns, config.topicArn),
+    }, clock, telemetry);
     if (trigger === 'DRILL') {
       // Read-only: no lease, no record written, no restart, delete or create; one notice.
       return drill(ports, { settings: config.settings, serviceExecutionRoleArn: config.serviceExecutionRoleArn });
@@ -99,6 +87,30 @@ export function createHandler(
       leaseMs: RECOVERY_LEASE_MS,
       serviceExecutionRoleArn: config.serviceExecutionRoleArn,
     });
+  };
+}
+
+/** Where one connector's run reads and writes: its connector, stored request, composite alarm and record. */
+interface RunTargets {
+  readonly connectorName: string;
+  readonly configBucket: string;
+  readonly configKey: string;
+  readonly configBucketOwner: string;
+  readonly alarmName: string;
+  readonly stateTable: string;
+  readonly notifier: Notifier;
+}
+
+/** The ports of one connector's run over AWS: a single guard's, or a fleet member's. */
+function portsOf(clients: AwsClients, targets: RunTargets, clock: Clock, telemetry: Telemetry): Ports {
+  return {
+    connectors: new MskConnectApi(clients.kafkaConnect),
+    config: new S3ConfigSource(clients.s3, targets.configBucket, targets.configKey, targets.configBucketOwner),
+    alarm: new CompositeAlarmReader(clients.cloudWatch, targets.alarmName),
+    notifier: targets.notifier,
+    store: new DynamoStateStore(clients.dynamoDb, targets.stateTable, targets.connectorName),
+    clock,
+    telemetry,
   };
 }
 

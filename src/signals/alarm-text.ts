@@ -1,4 +1,4 @@
-import { GUARD_ALARM_SUFFIX } from '../recovery/constants';
+import { guardCompositeAlarmName } from '../recovery/constants';
 
 /**
  * Alarm names and the composite alarm's description. Every alarm is named after its connector:
@@ -6,7 +6,7 @@ import { GUARD_ALARM_SUFFIX } from '../recovery/constants';
  * account and Region, so two guards for the same connector fail to deploy instead of racing.
  */
 export function guardAlarmName(connectorName: string, signal?: string): string {
-  return signal === undefined ? `${connectorName}${GUARD_ALARM_SUFFIX}` : `${connectorName}${GUARD_ALARM_SUFFIX}-${signal}`;
+  return signal === undefined ? guardCompositeAlarmName(connectorName) : `${guardCompositeAlarmName(connectorName)}-${signal}`;
 }
 
 /** The signals of the alarms on errored tasks; the recovery function restarts only failed tasks when they alone fired. */

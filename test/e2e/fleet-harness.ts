@@ -4,7 +4,7 @@
  * with the fleet's environment, through the real SDK clients.
  */
 import { MINUTE, storedRecord, type StoredRecord } from './harness';
-import { ENV, GUARD_ALARM_SUFFIX, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
+import { ENV, guardCompositeAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
 import type { FleetRunSummary } from '../../src/recovery/fleet-run';
 import { AwsEmulator, type FakeClock, type PublishedMessage, type RequestRecord } from '../../tools/emulator';
 import {
@@ -95,7 +95,7 @@ export class FleetWorld {
   }
 
   public alarmName(connectorName: string): string {
-    return `${connectorName}${GUARD_ALARM_SUFFIX}`;
+    return guardCompositeAlarmName(connectorName);
   }
 
   /** Replaces a member's stored CreateConnector request (any text: tests store broken ones). */
