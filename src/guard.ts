@@ -25,10 +25,19 @@ import { recoveryPlane } from './recovery-plane';
 import { shortestScheduleInterval } from './schedule-interval';
 import { compositeAlarmDescription, guardAlarmName, logDeliveryAlarmDescription } from './signals/alarm-text';
 import { connectedSignal, lagSignal } from './signals/debezium-alarms';
+import { memberSignals } from './signals/member-signals';
 import { offsetCommitSignal, type OffsetCommitSignal } from './signals/offset-commit';
-import { noProductionSignal, type NoProductionSignal } from './signals/production';
-import { taskHealthSignal, type TaskHealthSignal } from './signals/task-health';
+import { noProductionSignal } from './signals/production';
+import { taskHealthSignal } from './signals/task-health';
 import { validateProps } from './validation';
+
+/** The native metrics a guard graphs, whichever alarms read them. */
+interface GuardMetrics {
+  readonly pollRate: cloudwatch.Metric;
+  readonly writeRate: cloudwatch.Metric;
+  readonly erroredTasks: cloudwatch.Metric;
+  readonly runningTasks: cloudwatch.Metric;
+}
 
 /** The specs `fromCfnConnector` passes to the constructor, with the connector each one guards. */
 const CFN_CONNECTORS = new WeakMap<GuardSpec, kafkaconnect.CfnConnector>();
@@ -97,28 +106,50 @@ export class DebeziumSilentFailureGuard extends Construct {
    * own: with the native metrics showing production it is a log-delivery gap (`logDeliveryAlarm`).
    */
   public readonly offsetCommitAlarm: cloudwatch.Alarm;
-  /** Fires when no offset commit was logged for a short gap; with `noProductionAlarm` it confirms a stall. */
-  public readonly offsetCommitGapAlarm: cloudwatch.Alarm;
-  /** Fires when `AWS/KafkaConnect` shows no record polled or written; with `offsetCommitGapAlarm` it confirms a stall. */
-  public readonly noProductionAlarm: cloudwatch.Alarm;
-  /** Fires when a task keeps failing (errored in several recent periods), each failure too short for `erroredTasksAlarm`. */
-  public readonly crashLoopAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when no offset commit was logged for a short gap; with `noProductionAlarm` it confirms a
+   * stall. Undefined for a fleet's member (its `stallAlarm` reads both).
+   */
+  public readonly offsetCommitGapAlarm?: cloudwatch.Alarm;
+  /**
+   * Fires when `AWS/KafkaConnect` shows no record polled or written; with `offsetCommitGapAlarm` it
+   * confirms a stall. Undefined for a fleet's member (its `stallAlarm` reads both).
+   */
+  public readonly noProductionAlarm?: cloudwatch.Alarm;
+  /**
+   * Fires when a task keeps failing (errored in several recent periods), each failure too short for
+   * `erroredTasksAlarm`. Undefined for a fleet's member (its `taskAlarm` reads the tasks).
+   */
+  public readonly crashLoopAlarm?: cloudwatch.Alarm;
   /**
    * WARNING, not an incident: the worker logs stopped arriving while the connector is producing
    * (offset-commit alarm in ALARM, no-production alarm not). It notifies the topic; it never
-   * triggers recovery.
+   * triggers recovery. Undefined for a fleet's member: the fleet's digest warns instead.
    */
-  public readonly logDeliveryAlarm: cloudwatch.CompositeAlarm;
-  /** Fires when a task is in error (`ErroredTaskCount` > 0). */
-  public readonly erroredTasksAlarm: cloudwatch.Alarm;
-  /** Fires when fewer tasks run than expected (`RunningTaskCount`). */
-  public readonly runningTasksAlarm: cloudwatch.Alarm;
+  public readonly logDeliveryAlarm?: cloudwatch.CompositeAlarm;
+  /** Fires when a task is in error (`ErroredTaskCount` > 0). Undefined for a fleet's member. */
+  public readonly erroredTasksAlarm?: cloudwatch.Alarm;
+  /** Fires when fewer tasks run than expected (`RunningTaskCount`). Undefined for a fleet's member. */
+  public readonly runningTasksAlarm?: cloudwatch.Alarm;
+  /**
+   * A fleet's member only: fires when no offset commit was logged and no record polled or written
+   * (2 of 2 one-minute periods by default); it carries the member's registration with its fleet.
+   */
+  public readonly stallAlarm?: cloudwatch.Alarm;
+  /**
+   * A fleet's member only: fires when a task was in error or fewer tasks than expected were running
+   * (2 of 5 one-minute periods by default).
+   */
+  public readonly taskAlarm?: cloudwatch.Alarm;
   /** Fires when Debezium's Connected metric is below 1; undefined without `connectedMetric`. */
   public readonly connectedAlarm?: cloudwatch.Alarm;
   /** Fires when the lag is above the threshold; undefined without `lagMetric`. */
   public readonly lagAlarm?: cloudwatch.Alarm;
-  /** ALARM when any signal alarm is: the single trigger of notifications and recovery. */
-  public readonly compositeAlarm: cloudwatch.CompositeAlarm;
+  /**
+   * ALARM when any signal alarm is: the single trigger of notifications and recovery. Undefined for a
+   * fleet's member, whose fleet reads its `stallAlarm`, `taskAlarm` and optional alarms instead.
+   */
+  public readonly compositeAlarm?: cloudwatch.CompositeAlarm;
   /** The topic that receives alarm and recovery notifications. */
   public readonly topic: sns.ITopic;
   /** The recovery function. */
@@ -141,8 +172,8 @@ export class DebeziumSilentFailureGuard extends Construct {
   public readonly dashboard?: cloudwatch.Dashboard;
 
   private readonly offsets: OffsetCommitSignal;
-  private readonly production: NoProductionSignal;
-  private readonly tasks: TaskHealthSignal;
+  /** The native metrics the dashboard graphs. */
+  private readonly metrics: GuardMetrics;
   private readonly spec: GuardSpec;
   private readonly settings: GuardSettings;
   private readonly cfnConnector?: kafkaconnect.CfnConnector;
@@ -162,17 +193,27 @@ export class DebeziumSilentFailureGuard extends Construct {
     const strategy = spec.fleet?.recoveryStrategy ?? settings.recoveryStrategy;
 
     // --- Signals ---
+    const fleet = spec.fleet;
     const pattern = spec.offsetCommitPattern ?? this.defaultCommitPattern(settings.kafkaConnectVersion);
-    this.offsets = offsetCommitSignal(this, this.connectorName, settings, spec.workerLogGroup, pattern);
+    this.offsets = offsetCommitSignal(this, this.connectorName, settings, spec.workerLogGroup, pattern, !fleet);
     this.offsetCommitMetricFilter = this.offsets.metricFilter;
     this.offsetCommitAlarm = this.offsets.alarm;
-    this.offsetCommitGapAlarm = this.offsets.gapAlarm;
-    this.production = noProductionSignal(this, this.connectorName, settings);
-    this.noProductionAlarm = this.production.alarm;
-    this.tasks = taskHealthSignal(this, this.connectorName, settings);
-    this.erroredTasksAlarm = this.tasks.erroredTasksAlarm;
-    this.runningTasksAlarm = this.tasks.runningTasksAlarm;
-    this.crashLoopAlarm = this.tasks.crashLoopAlarm;
+    if (fleet) {
+      // A member's two metric-math alarms stand for a single guard's five and its composite alarm.
+      const member = memberSignals(this, this.connectorName, settings, this.offsets.commits);
+      this.metrics = member;
+      this.stallAlarm = member.stallAlarm;
+      this.taskAlarm = member.taskAlarm;
+    } else {
+      this.offsetCommitGapAlarm = this.offsets.gapAlarm;
+      const production = noProductionSignal(this, this.connectorName, settings);
+      this.noProductionAlarm = production.alarm;
+      const tasks = taskHealthSignal(this, this.connectorName, settings);
+      this.erroredTasksAlarm = tasks.erroredTasksAlarm;
+      this.runningTasksAlarm = tasks.runningTasksAlarm;
+      this.crashLoopAlarm = tasks.crashLoopAlarm;
+      this.metrics = { ...production, ...tasks };
+    }
     if (spec.connectedMetric) {
       this.connectedAlarm = connectedSignal(this, this.connectorName, settings, spec.connectedMetric);
     }
@@ -181,47 +222,48 @@ export class DebeziumSilentFailureGuard extends Construct {
     }
 
     // --- Notifications ---
-    const fleet = spec.fleet;
     const { topic, topicKey } = fleet ? { topic: fleet.topic, topicKey: undefined } : notificationTopic(this, spec);
     this.topic = topic;
-
-    this.compositeAlarm = new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
+    const notify = new cwActions.SnsAction(this.topic);
+    // A fleet's member is reported in the fleet's digest (one e-mail per run, however many alarm): it
+    // has no composite alarm and no log-delivery warning of its own.
+    const compositeAlarm = fleet ? undefined : new cloudwatch.CompositeAlarm(this, 'CompositeAlarm', {
       // Named after the connector: unique per account and Region (the one-click template can be
       // deployed once per connector), and a second guard for the same connector fails to deploy.
       compositeAlarmName: guardAlarmName(this.connectorName),
       alarmDescription: compositeAlarmDescription(this.connectorName, strategy),
       alarmRule: this.triggerRule(),
     });
-    const notify = new cwActions.SnsAction(this.topic);
-    // A fleet's member is reported in the fleet's digest (one e-mail per run, however many alarm), not by its composite alarm.
-    if (!fleet) {
-      this.compositeAlarm.addAlarmAction(notify);
-      this.compositeAlarm.addOkAction(notify);
-    }
+    if (compositeAlarm) {
+      this.compositeAlarm = compositeAlarm;
+      compositeAlarm.addAlarmAction(notify);
+      compositeAlarm.addOkAction(notify);
 
-    // Worker logs silent while the native metrics show production: lossy log delivery, not a
-    // stall. A warning to the topic, outside the composite alarm, so it never triggers recovery.
-    // After an incident the native metrics clear minutes before the offset-commit window fills with
-    // commits again: the warning stays quiet for that long after the composite alarm clears.
-    this.logDeliveryAlarm = new cloudwatch.CompositeAlarm(this, 'LogDeliveryAlarm', {
-      compositeAlarmName: guardAlarmName(this.connectorName, 'log-delivery'),
-      alarmDescription: logDeliveryAlarmDescription(this.connectorName),
-      actionsSuppressor: this.compositeAlarm,
-      actionsSuppressorExtensionPeriod: settings.offsetCommitWindow.plus(Duration.minutes(1)),
-      alarmRule: cloudwatch.AlarmRule.allOf(
-        cloudwatch.AlarmRule.fromAlarm(this.offsetCommitAlarm, cloudwatch.AlarmState.ALARM),
-        cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(this.noProductionAlarm, cloudwatch.AlarmState.ALARM)),
-      ),
-    });
-    this.logDeliveryAlarm.addAlarmAction(notify);
-    this.logDeliveryAlarm.addOkAction(notify);
+      // Worker logs silent while the native metrics show production: lossy log delivery, not a
+      // stall. A warning to the topic, outside the composite alarm, so it never triggers recovery.
+      // After an incident the native metrics clear minutes before the offset-commit window fills with
+      // commits again: the warning stays quiet for that long after the composite alarm clears.
+      this.logDeliveryAlarm = new cloudwatch.CompositeAlarm(this, 'LogDeliveryAlarm', {
+        compositeAlarmName: guardAlarmName(this.connectorName, 'log-delivery'),
+        alarmDescription: logDeliveryAlarmDescription(this.connectorName),
+        actionsSuppressor: compositeAlarm,
+        actionsSuppressorExtensionPeriod: settings.offsetCommitWindow.plus(Duration.minutes(1)),
+        alarmRule: cloudwatch.AlarmRule.allOf(
+          cloudwatch.AlarmRule.fromAlarm(this.offsetCommitAlarm, cloudwatch.AlarmState.ALARM),
+          cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.fromAlarm(this.noProductionAlarm!, cloudwatch.AlarmState.ALARM)),
+        ),
+      });
+      this.logDeliveryAlarm.addAlarmAction(notify);
+      this.logDeliveryAlarm.addOkAction(notify);
+    }
 
     // --- Recovery ---
     if (fleet) {
-      // The fleet recovers: its tick finds this connector by its composite alarm, tagged here.
+      // The fleet recovers: its tick finds this connector by its alarms; the stall alarm is tagged with its registration.
       fleet._enrol({
         connectorName: this.connectorName,
-        compositeAlarm: this.compositeAlarm,
+        registrationAlarm: this.stallAlarm!,
+        alarms: this.signalAlarms(),
         storedRequest: this.storedRequest()!,
         verification: this.recoveryPacing().verification,
       });
@@ -233,12 +275,14 @@ export class DebeziumSilentFailureGuard extends Construct {
       this.alarmRule = fleet.reconcileRule;
       this.reconcileRule = fleet.reconcileRule;
     } else {
+      // Without a fleet the guard has its composite alarm.
+      const trigger = compositeAlarm!;
       const plane = recoveryPlane(this, (stateTable) => RecoveryFunction.forConnector(this, 'RecoveryFunction', {
         connectorName: this.connectorName,
         strategy,
         runtime: settings.recoveryFunctionRuntime,
         logRetention: settings.recoveryLogRetention,
-        alarm: this.compositeAlarm,
+        alarm: trigger,
         stateTable,
         topic: this.topic,
         topicKey,
@@ -260,7 +304,7 @@ export class DebeziumSilentFailureGuard extends Construct {
         eventPattern: {
           source: ['aws.cloudwatch'],
           detailType: ['CloudWatch Alarm State Change'],
-          resources: [this.compositeAlarm.alarmArn],
+          resources: [trigger.alarmArn],
           detail: { state: { value: ['ALARM'] } },
         },
         targets: [new targets.LambdaFunction(this.recoveryFunction, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
@@ -298,12 +342,13 @@ export class DebeziumSilentFailureGuard extends Construct {
   public dashboardWidgets(): cloudwatch.IWidget[] {
     return guardWidgets({
       connectorName: this.connectorName,
-      alarms: [this.compositeAlarm, ...this.signalAlarms(), this.offsetCommitAlarm, this.logDeliveryAlarm],
+      alarms: [this.compositeAlarm, ...this.signalAlarms(), this.offsetCommitAlarm, this.logDeliveryAlarm]
+        .filter((a): a is cloudwatch.Alarm | cloudwatch.CompositeAlarm => a !== undefined),
       offsetCommits: this.offsets.commits,
-      pollRate: this.production.pollRate,
-      writeRate: this.production.writeRate,
-      erroredTasks: this.tasks.erroredTasks,
-      runningTasks: this.tasks.runningTasks,
+      pollRate: this.metrics.pollRate,
+      writeRate: this.metrics.writeRate,
+      erroredTasks: this.metrics.erroredTasks,
+      runningTasks: this.metrics.runningTasks,
       connectedMetric: this.spec.connectedMetric,
       lagMetric: this.spec.lagMetric,
     });
@@ -320,11 +365,11 @@ export class DebeziumSilentFailureGuard extends Construct {
     } : undefined;
   }
 
-  /** The alarms the composite alarm combines. */
+  /** The alarms that trigger recovery: those the composite alarm combines, or a fleet member's. */
   private signalAlarms(): cloudwatch.Alarm[] {
     return [
       this.offsetCommitGapAlarm, this.noProductionAlarm, this.erroredTasksAlarm, this.runningTasksAlarm, this.crashLoopAlarm,
-      this.connectedAlarm, this.lagAlarm,
+      this.stallAlarm, this.taskAlarm, this.connectedAlarm, this.lagAlarm,
     ].filter((a): a is cloudwatch.Alarm => a !== undefined);
   }
 
@@ -334,7 +379,7 @@ export class DebeziumSilentFailureGuard extends Construct {
    * too few running tasks, a crash loop, or the optional Debezium signals.
    */
   private triggerRule(): cloudwatch.IAlarmRule {
-    const stall = cloudwatch.AlarmRule.allOf(this.offsetCommitGapAlarm, this.noProductionAlarm);
+    const stall = cloudwatch.AlarmRule.allOf(this.offsetCommitGapAlarm!, this.noProductionAlarm!);
     const others = [this.erroredTasksAlarm, this.runningTasksAlarm, this.crashLoopAlarm, this.connectedAlarm, this.lagAlarm]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
     return cloudwatch.AlarmRule.anyOf(stall, ...others);

@@ -361,10 +361,14 @@ export interface DebeziumSilentFailureGuardProps extends DebeziumGuardOptions {
   /**
    * The fleet that recovers this connector, together with the fleet's other connectors.
    *
-   * The guard then creates only what is its connector's: its metric filter, its alarms and its
-   * composite alarm, whose tags register it with the fleet. The fleet's function, table, tick and
-   * topic do the rest, with the fleet's recovery settings: the recovery, notification and preventive
-   * restart props are then set on the fleet, not here.
+   * The guard then creates only what is its connector's: its metric filter and three alarms, no
+   * composite alarm. The stall alarm (no offset commit and no record polled or written, tuned by
+   * `noProductionAlarm`) and the task alarm (a task in error or too few running, tuned by
+   * `crashLoopAlarm`) trigger recovery; the offset-commit alarm tells a log-delivery gap. The stall
+   * alarm's tags register the connector with the fleet. The fleet's function, table, tick and topic do
+   * the rest, with the fleet's recovery settings: the recovery, notification and preventive restart
+   * props are then set on the fleet, not here, and `offsetCommitGapAlarm` and `taskHealthAlarm` do
+   * not apply.
    * @default - the guard has its own recovery function, table, tick and topic
    */
   readonly fleet?: DebeziumGuardFleet;

@@ -8,15 +8,15 @@ export interface FleetDashboardProps {
   readonly dashboardName?: string;
   readonly fleetPath: string;
   readonly recoveryLogGroup: logs.ILogGroup;
-  /** The members' composite alarms, as many as have joined when the app synthesizes. */
-  readonly compositeAlarms: readonly cloudwatch.IAlarm[];
+  /** The members' alarms, as many as have joined when the app synthesizes. */
+  readonly memberAlarms: readonly cloudwatch.IAlarm[];
 }
 
 /** CloudWatch's alarm status widget shows at most 100 alarms: more members take more widgets. */
 const ALARMS_PER_WIDGET = 100;
 
 /**
- * One page for the whole fleet: every member's composite alarm state, and, from the line the tick
+ * One page for the whole fleet: every member's alarm states, and, from the line the tick
  * logs for each member's record, its phase, its recovery attempts in the budget window and its last
  * one; then the fleet's recoveries over time.
  */
@@ -28,12 +28,12 @@ export function fleetDashboard(scope: Construct, props: FleetDashboardProps): cl
     period: Duration.minutes(5),
   });
   dashboard.addWidgets(new cloudwatch.TextWidget({
-    markdown: `# Debezium guard fleet ${props.fleetPath}\nComposite alarm of every member; the table lists each connector the fleet has recovered (the others are IDLE and never recovered).`,
+    markdown: `# Debezium guard fleet ${props.fleetPath}\nAlarms of every member (stall, tasks, offset commits); the table lists each connector the fleet has recovered (the others are IDLE and never recovered).`,
     width: 24,
     height: 2,
   }));
   // Rendered when the app synthesizes, so that it shows the members that joined after the dashboard.
-  dashboard.addWidgets(new MembersAlarmWidget(props.compositeAlarms));
+  dashboard.addWidgets(new MembersAlarmWidget(props.memberAlarms));
   dashboard.addWidgets(
     new cloudwatch.LogQueryWidget({
       title: 'Members: phase, attempts in the budget window, last recovery attempt',
@@ -62,7 +62,7 @@ export function fleetDashboard(scope: Construct, props: FleetDashboardProps): cl
   return dashboard;
 }
 
-/** The members' composite alarms, in widgets of at most 100, read when the dashboard is rendered. */
+/** The members' alarms, in widgets of at most 100, read when the dashboard is rendered. */
 class MembersAlarmWidget implements cloudwatch.IWidget {
   public readonly width = 24;
   public readonly height = 6;
@@ -88,7 +88,7 @@ class MembersAlarmWidget implements cloudwatch.IWidget {
     return Array.from({ length: parts }, (_, i) => {
       const part = this.alarms.slice(i * ALARMS_PER_WIDGET, (i + 1) * ALARMS_PER_WIDGET);
       const widget = new cloudwatch.AlarmStatusWidget({
-        title: parts > 1 ? `Members' composite alarms (${i * ALARMS_PER_WIDGET + 1}-${i * ALARMS_PER_WIDGET + part.length})` : 'Members\' composite alarms',
+        title: parts > 1 ? `Members' alarms (${i * ALARMS_PER_WIDGET + 1}-${i * ALARMS_PER_WIDGET + part.length})` : 'Members\' alarms',
         alarms: [...part],
         width,
         height: this.height,

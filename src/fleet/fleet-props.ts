@@ -27,7 +27,7 @@ export interface DebeziumGuardFleetProps extends DebeziumGuardRecoveryOptions {
   readonly maxConcurrentRecoveries?: number;
 
   /**
-   * Create the fleet dashboard: every member's composite alarm state, each member's phase, recovery
+   * Create the fleet dashboard: every member's alarm states, each member's phase, recovery
    * attempts in the budget window and last recovery attempt, and the fleet's recoveries over time.
    * @default false
    */

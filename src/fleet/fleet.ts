@@ -17,7 +17,7 @@ import { settleRecovery } from '../guard-settings';
 import { nagText } from '../nag';
 import { notificationTopic } from '../notification-topic';
 import type { RecoveryStrategy } from '../props';
-import { ENV, GUARD_ALARM_SUFFIX, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_INPUT } from '../recovery/constants';
+import { ENV, MEMBER_SIGNAL, memberAlarmName, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_INPUT } from '../recovery/constants';
 import { anyConnectorStatements, connectorStatements, statement, storedRequest, SID, type StoredRequest } from '../recovery-function/permissions';
 import { connectorAcknowledgements, RecoveryFunction, workerConfigurationAcknowledgement } from '../recovery-function/recovery-function';
 import { recoveryPlane } from '../recovery-plane';
@@ -26,7 +26,10 @@ import { DebeziumGuardWarnings } from '../warnings';
 /** What a guard tells its fleet when it joins. @internal */
 export interface FleetMemberRegistration {
   readonly connectorName: string;
-  readonly compositeAlarm: cloudwatch.CompositeAlarm;
+  /** The alarm whose tags register the member (its stall alarm). */
+  readonly registrationAlarm: cloudwatch.Alarm;
+  /** The member's alarms that trigger recovery, for the fleet dashboard. */
+  readonly alarms: cloudwatch.IAlarm[];
   readonly storedRequest: StoredRequest;
   /** The verification its alarms need: the fleet waits as long as its slowest member needs. */
   readonly verification: Duration;
@@ -35,11 +38,12 @@ export interface FleetMemberRegistration {
 /**
  * One recovery plane for many guarded connectors: the recovery function with its role and log
  * group, the state table (a record and a lease per connector), the one-minute tick and the topic.
- * A guard joins with its `fleet` prop and keeps only what is its connector's: its metric filter,
- * its alarms and its composite alarm, whose tags register it with the fleet.
+ * A guard joins with its `fleet` prop and keeps only what is its connector's: its metric filter and
+ * three alarms (stall, tasks, offset commits), no composite alarm; its stall alarm's tags register it
+ * with the fleet.
  *
  * The fleet's tick starts and continues every recovery. A healthy fleet's tick makes one paginated
- * DescribeAlarms (the guard composite alarms in ALARM) and one paginated Scan of the state table:
+ * DescribeAlarms (the metric alarms in ALARM) and one paginated Scan of the state table:
  * no MSK Connect call and no write, however many connectors it guards. A member in ALARM or in the
  * middle of a recovery gets the same reconcile run as a single guard's, with its own lease and
  * record; one run recovers at most `maxConcurrentRecoveries` members at once.
@@ -57,7 +61,7 @@ export interface FleetMemberRegistration {
  * });
  */
 export class DebeziumGuardFleet extends Construct {
-  /** The value of every member composite alarm's `debezium-guard:fleet` tag: the fleet's stack and path. */
+  /** The value of every member stall alarm's `debezium-guard:fleet` tag: the fleet's stack and path. */
   public readonly fleetId: string;
   /** How the fleet recovers its members' connectors. */
   public readonly recoveryStrategy: RecoveryStrategy;
@@ -80,7 +84,7 @@ export class DebeziumGuardFleet extends Construct {
 
   private readonly memberPolicies: MemberPolicies;
   private verificationSeconds = 0;
-  private readonly compositeAlarms: cloudwatch.IAlarm[] = [];
+  private readonly memberAlarms: cloudwatch.IAlarm[] = [];
 
   /**
    * @param scope the scope of the fleet; its members must be in the same stack
@@ -100,9 +104,9 @@ export class DebeziumGuardFleet extends Construct {
     const { topic, topicKey } = notificationTopic(this, props);
     this.topic = topic;
 
-    // Every guard composite alarm's ARN, by the names' common end.
+    // Every member stall alarm's ARN, by the names' common end.
     const guardAlarms = Stack.of(this).formatArn({
-      partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: `*${GUARD_ALARM_SUFFIX}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: `*${memberAlarmName('', MEMBER_SIGNAL.STALL)}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const notify = new cwActions.SnsAction(topic);
     const plane = recoveryPlane(this, (stateTable) => new RecoveryFunction(this, 'RecoveryFunction', {
@@ -131,8 +135,8 @@ export class DebeziumGuardFleet extends Construct {
         },
         statements: [
           ...anyConnectorStatements(this, strategy),
-          // Finds the composite alarms in ALARM (DescribeAlarms without names takes "*") and reads each
-          // one's state; a member's registration is its composite alarm's tags.
+          // Finds the metric alarms in ALARM (DescribeAlarms without names takes "*") and reads a member's
+          // alarms' state; a member's registration is its stall alarm's tags.
           statement(SID.FIND_FLEET_MEMBERS, ['cloudwatch:DescribeAlarms'], '*'),
           statement(SID.READ_FLEET_MEMBER_TAGS, ['cloudwatch:ListTagsForResource'], guardAlarms),
           statement(SID.FIND_RECOVERIES_IN_FLIGHT, ['dynamodb:Scan'], stateTable.tableArn),
@@ -144,7 +148,7 @@ export class DebeziumGuardFleet extends Construct {
         {
           rule: 'AwsSolutions-IAM5',
           finding: 'Resource::*',
-          reason: 'cloudwatch:DescribeAlarms without alarm names (one call finds every composite alarm in ALARM, whatever the fleet\'s size) and '
+          reason: 'cloudwatch:DescribeAlarms without alarm names (one call finds every metric alarm in ALARM, whatever the fleet\'s size) and '
             + (mayRecreate(strategy)
               ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
               : 'kafkaconnect:ListConnectors support no resource-level permissions.'),
@@ -153,7 +157,7 @@ export class DebeziumGuardFleet extends Construct {
         {
           rule: 'AwsSolutions-IAM5',
           finding: `Resource::${nagText(role, guardAlarms)}`,
-          reason: 'Read-only: the tags of guard composite alarms, by their name\'s suffix; a member\'s tags register it with this fleet, and only the fleet\'s tag value counts.',
+          reason: 'Read-only: the tags of guard stall alarms, by their name\'s suffix; a member\'s tags register it with this fleet, and only the fleet\'s tag value counts.',
         },
       ],
     }), {
@@ -180,12 +184,12 @@ export class DebeziumGuardFleet extends Construct {
       dashboardName: props.dashboardName,
       fleetPath: this.node.path,
       recoveryLogGroup: this.recoveryLogGroup,
-      compositeAlarms: this.compositeAlarms,
+      memberAlarms: this.memberAlarms,
     }) : undefined;
   }
 
   /**
-   * Registers a guard's connector: tags its composite alarm with the fleet and its stored request,
+   * Registers a guard's connector: tags its stall alarm with the fleet and its stored request,
    * and lets the recovery function act on exactly that connector, read exactly that request and pass
    * exactly that role.
    * @internal
@@ -200,7 +204,7 @@ export class DebeziumGuardFleet extends Construct {
       [MEMBER_TAG.CONFIG_BUCKET_OWNER]: request.bucket.env.account,
       [MEMBER_TAG.SERVICE_EXECUTION_ROLE_ARN]: request.serviceExecutionRole.roleArn,
     };
-    Object.entries(tags).forEach(([key, value]) => Tags.of(member.compositeAlarm).add(key, value));
+    Object.entries(tags).forEach(([key, value]) => Tags.of(member.registrationAlarm).add(key, value));
     // The statements on the connector itself share one resource: listed once, the member costs one ARN.
     const named = connectorStatements(this, member.connectorName, strategy);
     const onConnector = named.filter((s) => s.sid !== SID.FOLLOW_CONNECTOR_OPERATIONS);
@@ -213,7 +217,7 @@ export class DebeziumGuardFleet extends Construct {
     ], connectorAcknowledgements(this, member.connectorName, mayRestart(strategy)));
     // The function and its tick start only once the members' permissions exist (each policy was the last once).
     this.recoveryFunction.node.addDependency(this.memberPolicies.policies[this.memberPolicies.policies.length - 1]);
-    this.compositeAlarms.push(member.compositeAlarm);
+    this.memberAlarms.push(...member.alarms);
     this.verificationSeconds = Math.max(this.verificationSeconds, member.verification.toSeconds());
     this.recoveryFunction.addEnvironment(ENV.VERIFY_SECONDS, String(this.verificationSeconds));
   }

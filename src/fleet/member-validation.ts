@@ -23,6 +23,12 @@ export function memberProblems(scope: Construct, spec: GuardSpec): string[] {
       problems.push(`${prop} is set, but the guard is a member of fleet ${fleet.node.path}, which recovers and notifies for all its members; set it on the fleet (DebeziumGuardFleetProps) or drop it`);
     }
   }
+  for (const prop of ['offsetCommitGapAlarm', 'taskHealthAlarm'] as const) {
+    if (spec[prop] !== undefined) {
+      problems.push(`${prop} is set, but a fleet's member (fleet ${fleet.node.path}) has no such alarm: its stall alarm takes noProductionAlarm's tuning `
+        + 'and its task alarm crashLoopAlarm\'s; tune those instead, or guard this connector without a fleet');
+    }
+  }
   if (spec.preventiveRestartSchedule || spec.preventiveRestartEnabled !== undefined) {
     problems.push(`preventiveRestartSchedule is not available to a fleet's member (fleet ${fleet.node.path}); drop it, or guard this connector without a fleet`);
   }

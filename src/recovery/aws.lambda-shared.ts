@@ -16,6 +16,7 @@ import {
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName } from './constants';
 import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
 import { LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type StateStore } from './ports';
 import { configurationValues, scrubbedError } from './safe-error';
@@ -220,6 +221,29 @@ export class CompositeAlarmReader implements AlarmReader {
     }
     const triggeredBy = triggeringAlarms(alarm.StateReasonData);
     return { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false, ...(triggeredBy ? { triggeredBy } : {}) };
+  }
+}
+
+/**
+ * A fleet member's alarms read as its composite alarm would be (a member has none): ALARM when any
+ * trigger alarm is, OK otherwise; paused when its stall alarm's actions are disabled; missing without a
+ * stall alarm.
+ */
+export class MemberAlarmReader implements AlarmReader {
+  constructor(private readonly client: CloudWatchClient, private readonly connectorName: string) {}
+
+  public async read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[]; missing?: boolean }> {
+    const names = MEMBER_TRIGGER_SIGNALS.map((signal) => memberAlarmName(this.connectorName, signal));
+    const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm'] }));
+    const alarms = out.MetricAlarms ?? [];
+    const stall = alarms.find((a) => a.AlarmName === memberAlarmName(this.connectorName, MEMBER_SIGNAL.STALL));
+    if (!stall) {
+      return { state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true };
+    }
+    const triggeredBy = alarms.filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '');
+    return triggeredBy.length > 0
+      ? { state: 'ALARM', actionsEnabled: stall.ActionsEnabled ?? false, triggeredBy }
+      : { state: 'OK', actionsEnabled: stall.ActionsEnabled ?? false };
   }
 }
 

@@ -31,7 +31,7 @@ export const ENV = {
   SCHEDULED_RESTART_INTERVAL_SECONDS: 'GUARD_SCHEDULED_RESTART_INTERVAL_SECONDS',
   /**
    * Set only for a fleet's function (`DebeziumGuardFleet`): the fleet's ID, the value of its members'
-   * `MEMBER_TAG.FLEET`. Such a function guards every connector whose composite alarm carries it.
+   * `MEMBER_TAG.FLEET`. Such a function guards every connector whose stall alarm carries it.
    */
   FLEET_ID: 'GUARD_FLEET_ID',
   /** A fleet's bound on the member recoveries one run makes at once. */
@@ -53,7 +53,42 @@ export function connectorOfGuardAlarm(alarmName: string): string | undefined {
 }
 
 /**
- * The tags on a fleet member's composite alarm: its registration with the fleet. The fleet's function
+ * The signals of a fleet member's alarms, each `<connector>-debezium-guard-<signal>`. A member has no
+ * composite alarm: the fleet's function reads these instead. Any of the trigger signals in ALARM starts
+ * its recovery; the stall alarm also carries its registration (`MEMBER_TAG`).
+ */
+export const MEMBER_SIGNAL = {
+  /** No offset commit in the worker logs and no record polled or written (`FILL(commits,0) + FILL(polled,0) + FILL(written,0) <= 0`). */
+  STALL: 'stall',
+  /** A task in error, or fewer running tasks than expected. */
+  TASKS: 'tasks',
+  CONNECTED: 'connected',
+  LAG: 'lag',
+  /** No offset commit in the worker logs for the whole window: with the stall alarm OK, a log-delivery warning. */
+  OFFSET_COMMITS: 'offset-commits',
+} as const;
+
+/** The member signals whose alarm in ALARM starts a recovery. */
+export const MEMBER_TRIGGER_SIGNALS: readonly string[] = [MEMBER_SIGNAL.STALL, MEMBER_SIGNAL.TASKS, MEMBER_SIGNAL.CONNECTED, MEMBER_SIGNAL.LAG];
+
+/** The name of a fleet member's signal alarm. */
+export function memberAlarmName(connectorName: string, signal: string): string {
+  return `${guardCompositeAlarmName(connectorName)}-${signal}`;
+}
+
+/** The connector and signal of a fleet member's alarm, by its name; undefined for any other alarm name. */
+export function memberAlarmOf(alarmName: string): { connector: string; signal: string } | undefined {
+  for (const signal of Object.values(MEMBER_SIGNAL)) {
+    const connector = connectorOfGuardAlarm(alarmName.endsWith(`-${signal}`) ? alarmName.slice(0, -signal.length - 1) : '');
+    if (connector !== undefined) {
+      return { connector, signal };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The tags on a fleet member's stall alarm: its registration with the fleet. The fleet's function
  * reads them (`cloudwatch:ListTagsForResource`) when the member needs it, so that a fleet of any size
  * needs no list of its members; each value is also bounded by the function's policy.
  */

@@ -1,8 +1,8 @@
-/** A fleet's directory over AWS: its members' composite alarms and their tags, and the fleet's table. */
+/** A fleet's directory over AWS: its members' alarms and their tags, and the fleet's table. */
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { connectorOfGuardAlarm, guardCompositeAlarmName, MEMBER_TAG } from './constants';
-import type { FleetDirectory, FleetMember, MemberRecord } from './fleet-run';
+import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName, memberAlarmOf, MEMBER_TAG } from './constants';
+import type { FleetDirectory, FleetMember, MemberAlarms, MemberRecord } from './fleet-run';
 import type { RecoveryRecord } from './model';
 
 export class AwsFleetDirectory implements FleetDirectory {
@@ -13,25 +13,32 @@ export class AwsFleetDirectory implements FleetDirectory {
     private readonly fleetId: string,
   ) {}
 
-  public async alarming(): Promise<string[]> {
-    // Every guard composite alarm in ALARM in the account and Region, this fleet's or not: member()
-    // tells them apart, and only for those in ALARM, which a healthy fleet has none of.
-    const names: string[] = [];
+  public async alarming(): Promise<MemberAlarms> {
+    // Every metric alarm in ALARM in the account and Region, guard's or not: the names tell a member's
+    // alarms apart, and member() its fleet, only for those in ALARM, which a healthy fleet has none of.
+    const triggered = new Set<string>();
+    const logsSilentSince: Record<string, number> = {};
     let nextToken: string | undefined;
     do {
       const page = await this.cloudWatch.send(new DescribeAlarmsCommand({
-        AlarmTypes: ['CompositeAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: nextToken,
+        AlarmTypes: ['MetricAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: nextToken,
       }));
-      for (const alarm of page.CompositeAlarms ?? []) {
-        const connector = connectorOfGuardAlarm(alarm.AlarmName ?? '');
-        // A paused guard (actions disabled) is left alone, as a single guard's function leaves it.
-        if (connector !== undefined && alarm.ActionsEnabled !== false) {
-          names.push(connector);
+      for (const alarm of page.MetricAlarms ?? []) {
+        const member = memberAlarmOf(alarm.AlarmName ?? '');
+        // A paused alarm (actions disabled) is left alone, as a single guard's function leaves its composite alarm.
+        if (member === undefined || alarm.ActionsEnabled === false) {
+          continue;
+        }
+        if (MEMBER_TRIGGER_SIGNALS.includes(member.signal)) {
+          triggered.add(member.connector);
+        } else if (member.signal === MEMBER_SIGNAL.OFFSET_COMMITS) {
+          const since = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
+          logsSilentSince[member.connector] = since?.getTime() ?? 0;
         }
       }
       nextToken = page.NextToken;
     } while (nextToken);
-    return names;
+    return { triggered: [...triggered].sort(), logsSilentSince };
   }
 
   public async records(): Promise<MemberRecord[]> {
@@ -57,9 +64,9 @@ export class AwsFleetDirectory implements FleetDirectory {
 
   public async member(connectorName: string): Promise<FleetMember | undefined> {
     const out = await this.cloudWatch.send(new DescribeAlarmsCommand({
-      AlarmNames: [guardCompositeAlarmName(connectorName)], AlarmTypes: ['CompositeAlarm'],
+      AlarmNames: [memberAlarmName(connectorName, MEMBER_SIGNAL.STALL)], AlarmTypes: ['MetricAlarm'],
     }));
-    const arn = out.CompositeAlarms?.[0]?.AlarmArn;
+    const arn = out.MetricAlarms?.[0]?.AlarmArn;
     if (arn === undefined) {
       return undefined;
     }

@@ -4,14 +4,14 @@
  * number at once. A healthy fleet's tick costs one paginated DescribeAlarms and one paginated Scan:
  * no MSK Connect call, no write.
  */
-import { FLEET_STATUS_MESSAGE } from './constants';
+import { FLEET_STATUS_MESSAGE, MEMBER_SIGNAL, memberAlarmName } from './constants';
 import { drill, type DrillResult } from './drill-run';
 import { NoticeDigest } from './fleet-digest';
 import type { RecoveryRecord, Settings, TriggerKind } from './model';
 import type { Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
-/** A member of the fleet: its connector and stored request, as its composite alarm's tags register them. */
+/** A member of the fleet: its connector and stored request, as its stall alarm's tags register them. */
 export interface FleetMember {
   readonly connectorName: string;
   readonly configBucket: string;
@@ -22,12 +22,20 @@ export interface FleetMember {
 
 /** How a fleet's run finds its members: a fixed number of AWS calls each, whatever the fleet's size. */
 export interface FleetDirectory {
-  /** The connectors whose guard composite alarm is in ALARM with its actions enabled (one paginated DescribeAlarms). */
-  alarming(): Promise<string[]>;
+  /** The member alarms in ALARM with their actions enabled (one paginated DescribeAlarms). */
+  alarming(): Promise<MemberAlarms>;
   /** Every member's recovery record, with its lease's expiry (one paginated Scan of the fleet's table). */
   records(): Promise<MemberRecord[]>;
-  /** The member's registration; undefined when the connector's composite alarm does not carry this fleet's tag. */
+  /** The member's registration; undefined when the connector's stall alarm does not carry this fleet's tag. */
   member(connectorName: string): Promise<FleetMember | undefined>;
+}
+
+/** What the member alarms in ALARM say, by connector (any guard's, this fleet's or not). */
+export interface MemberAlarms {
+  /** The connectors with a trigger alarm (stall, tasks, Connected, lag) in ALARM. */
+  readonly triggered: string[];
+  /** The connectors whose offset-commit alarm is in ALARM, with when it entered ALARM (ms). */
+  readonly logsSilentSince: Record<string, number>;
 }
 
 /** A member's stored recovery record. */
@@ -93,7 +101,8 @@ export async function fleetRun(
   options: FleetRunOptions,
 ): Promise<FleetRunSummary> {
   const digest = new NoticeDigest(notifier);
-  const candidates = options.connector !== undefined ? [options.connector] : await tickCandidates(directory, telemetry, options);
+  const tick = options.connector === undefined ? await tickCandidates(directory, telemetry, options) : undefined;
+  const candidates = tick?.candidates ?? [options.connector!];
   const runs = await withConcurrency(candidates, options.concurrency, async (connector): Promise<MemberRun> => {
     if (options.remainingMs && options.remainingMs() < MEMBER_RUN_RESERVE_MS) {
       telemetry.info('too little time left in this run; the next tick runs this member', { connector });
@@ -103,7 +112,7 @@ export async function fleetRun(
       const member = await directory.member(connector);
       if (!member) {
         telemetry.info('not a member of this fleet; nothing done', { connector });
-        return { connector, skipped: 'its composite alarm does not carry this fleet\'s tag' };
+        return { connector, skipped: 'its stall alarm does not carry this fleet\'s tag' };
       }
       const ports = portsFor(member, digest.notifierFor(connector));
       const settings = { ...options.settings, connectorName: connector };
@@ -123,6 +132,9 @@ export async function fleetRun(
       return { connector, failed: true };
     }
   });
+  for (const connector of tick?.logsSilent ?? []) {
+    await warnLogDelivery(directory, digest, telemetry, connector);
+  }
   const failed = runs.filter((r) => r.failed).map((r) => r.connector);
   try {
     await digest.flush();
@@ -139,11 +151,14 @@ export async function fleetRun(
 }
 
 /**
- * The members a tick runs: those in flight (not IDLE, or leased) and those whose composite alarm is in
- * ALARM. Every fifth minute the records it reads anyway are logged, one line a member, for the fleet
- * dashboard.
+ * The members a tick runs: those in flight (not IDLE, or leased) and those with a trigger alarm in
+ * ALARM; and those whose worker logs went silent in the minute before this one while they were
+ * neither alarming nor in flight (a log-delivery gap, warned of once). Every fifth minute the records
+ * it reads anyway are logged, one line a member, for the fleet dashboard.
  */
-async function tickCandidates(directory: FleetDirectory, telemetry: Telemetry, options: FleetRunOptions): Promise<string[]> {
+async function tickCandidates(
+  directory: FleetDirectory, telemetry: Telemetry, options: FleetRunOptions,
+): Promise<{ candidates: string[]; logsSilent: string[] }> {
   const records = await directory.records();
   // Every fifth minute is enough for the dashboard's table, at a fifth of the log it would cost.
   const statusMinute = Math.floor(options.now / 60_000) % STATUS_EVERY_MINUTES === 0;
@@ -158,7 +173,43 @@ async function tickCandidates(directory: FleetDirectory, telemetry: Telemetry, o
     });
   }
   const inFlight = records.filter((r) => r.record.phase !== 'IDLE' || r.leaseUntil > options.now).map((r) => r.connector);
-  return [...new Set([...inFlight, ...await directory.alarming()])].sort();
+  const alarms = await directory.alarming();
+  const candidates = [...new Set([...inFlight, ...alarms.triggered])].sort();
+  return { candidates, logsSilent: newlySilent(alarms.logsSilentSince, candidates, options.now) };
+}
+
+/**
+ * The connectors whose offset-commit alarm entered ALARM in the whole minute before `now`'s, and that
+ * are neither alarming nor in flight. Ticks run once a minute, so each transition falls in exactly one
+ * tick's minute: the warning goes out once, with no state kept (a tick that does not run loses it).
+ * A stall makes the stall alarm fire well before the offset-commit window fills, so a silent log with
+ * the stall alarm OK means the connector still polls or writes: the logs are not arriving.
+ */
+export function newlySilent(logsSilentSince: Record<string, number>, busy: readonly string[], now: number): string[] {
+  const minute = Math.floor(now / 60_000) * 60_000;
+  return Object.entries(logsSilentSince)
+    .filter(([connector, since]) => since >= minute - 60_000 && since < minute && !busy.includes(connector))
+    .map(([connector]) => connector)
+    .sort();
+}
+
+/** One WARNING in the run's digest for a member's log-delivery gap; nothing for a connector of another fleet. */
+async function warnLogDelivery(directory: FleetDirectory, digest: NoticeDigest, telemetry: Telemetry, connector: string): Promise<void> {
+  try {
+    if (!await directory.member(connector)) {
+      return;
+    }
+    const silent = memberAlarmName(connector, MEMBER_SIGNAL.OFFSET_COMMITS);
+    telemetry.info('worker logs silent while the connector produces: a log-delivery gap, not acted on', { connector });
+    await digest.notifierFor(connector).publish(`WARNING: worker logs of ${connector} stopped arriving`,
+      `WARNING, not an incident: worker logs stopped arriving for Debezium connector ${connector}; the connector is producing `
+      + `(${silent} in ALARM, ${memberAlarmName(connector, MEMBER_SIGNAL.STALL)} not). The guard does not restart or re-create it for this. `
+      + 'Check first: the connector\'s log delivery (logDelivery.workerLogDelivery), that the log group still exists, and MSK Connect\'s permission to write to it.',
+      'WARNING');
+  } catch (err) {
+    // A warning is not worth failing the run that recovers the others for.
+    telemetry.error('log-delivery warning failed', { connector, error: err instanceof Error ? err.name : 'error' });
+  }
 }
 
 /** Maps `items` with at most `limit` calls of `run` at once, keeping the items' order. */

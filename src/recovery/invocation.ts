@@ -2,7 +2,7 @@
  * What invoked the function: an EventBridge alarm state change, one of the construct's scheduled
  * inputs, or an operator's `{"action": ...}`; and what may be said of anything else.
  */
-import { CONNECTOR_FIELD, connectorOfGuardAlarm, MANUAL_ACTION, TRIGGER_INPUT } from './constants';
+import { CONNECTOR_FIELD, connectorOfGuardAlarm, memberAlarmOf, MANUAL_ACTION, TRIGGER_INPUT } from './constants';
 import type { TriggerKind } from './model';
 
 /** The events the function accepts, as its error for any other event names them. */
@@ -59,7 +59,7 @@ export function connectorOf(event: unknown): string | undefined {
   const e = event as Record<string, unknown>;
   if (e['detail-type'] === 'CloudWatch Alarm State Change') {
     const name = (e.detail as Record<string, unknown> | undefined)?.alarmName;
-    return typeof name === 'string' ? connectorOfGuardAlarm(name) : undefined;
+    return typeof name === 'string' ? connectorOfGuardAlarm(name) ?? memberAlarmOf(name)?.connector : undefined;
   }
   const named = e[CONNECTOR_FIELD];
   return typeof named === 'string' && named.length > 0 ? named : undefined;

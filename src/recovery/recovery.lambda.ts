@@ -6,15 +6,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import {
-  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier,
+  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MemberAlarmReader, MskConnectApi, S3ConfigSource, SnsNotifier,
 } from './aws.lambda-shared';
-import { CONNECTOR_FIELD, guardCompositeAlarmName, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
+import { CONNECTOR_FIELD, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { drill, type DrillResult } from './drill-run';
 import { AwsFleetDirectory } from './fleet-directory.lambda-shared';
 import { fleetRun, type FleetMember, type FleetRunSummary } from './fleet-run';
 import { isFleet, readFleetConfig, readHandlerConfig } from './handler-config';
 import { ACCEPTED_EVENTS, connectorOf, eventShape, triggerOf } from './invocation';
-import type { Clock, Notifier, Ports, Telemetry } from './ports';
+import type { AlarmReader, Clock, Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
 
 
@@ -50,13 +50,13 @@ export function createHandler(
       if (trigger === 'SCHEDULED_RESTART' || (trigger !== 'TICK' && connector === undefined)) {
         logger.error('refusing an event a fleet does not handle', { event: eventShape(event) });
         throw new Error(`a fleet's function takes ${trigger === 'SCHEDULED_RESTART' ? 'no scheduled restart'
-          : `an event that names the connector: a guard composite alarm's state change, or {"action":"...","${CONNECTOR_FIELD}":"<connector name>"}`}`);
+          : `an event that names the connector: a guard alarm's state change, or {"action":"...","${CONNECTOR_FIELD}":"<connector name>"}`}`);
       }
       const fleetClients = clients ??= createClients(env);
       const telemetry = telemetryOf(logger, fleet.metricsNamespace);
       const directory = new AwsFleetDirectory(fleetClients.cloudWatch, fleetClients.dynamoDb, fleet.stateTable, fleet.fleetId);
       const portsFor = (member: FleetMember, notifier: Notifier): Ports => portsOf(fleetClients, {
-        ...member, alarmName: guardCompositeAlarmName(member.connectorName), stateTable: fleet.stateTable, notifier,
+        ...member, alarm: new MemberAlarmReader(fleetClients.cloudWatch, member.connectorName), stateTable: fleet.stateTable, notifier,
       }, clock, memberTelemetry(telemetry, member.connectorName));
       return fleetRun(directory, portsFor, new SnsNotifier(fleetClients.sns, fleet.topicArn), telemetry, {
         settings: fleet.settings,
@@ -74,7 +74,10 @@ export function createHandler(
     logger.appendKeys({ connectorName: config.settings.connectorName });
     const telemetry = telemetryOf(logger, config.metricsNamespace);
     const ports = portsOf(clients, {
-      ...config, connectorName: config.settings.connectorName, notifier: new SnsNotifier(clients.sns, config.topicArn),
+      ...config,
+      connectorName: config.settings.connectorName,
+      notifier: new SnsNotifier(clients.sns, config.topicArn),
+      alarm: new CompositeAlarmReader(clients.cloudWatch, config.alarmName),
     }, clock, telemetry);
     if (trigger === 'DRILL') {
       // Read-only: no lease, no record written, no restart, delete or create; one notice.
@@ -90,13 +93,14 @@ export function createHandler(
   };
 }
 
-/** Where one connector's run reads and writes: its connector, stored request, composite alarm and record. */
+/** Where one connector's run reads and writes: its connector, stored request, alarms and record. */
 interface RunTargets {
   readonly connectorName: string;
   readonly configBucket: string;
   readonly configKey: string;
   readonly configBucketOwner: string;
-  readonly alarmName: string;
+  /** Its composite alarm, or a fleet member's alarms read as one. */
+  readonly alarm: AlarmReader;
   readonly stateTable: string;
   readonly notifier: Notifier;
 }
@@ -106,7 +110,7 @@ function portsOf(clients: AwsClients, targets: RunTargets, clock: Clock, telemet
   return {
     connectors: new MskConnectApi(clients.kafkaConnect),
     config: new S3ConfigSource(clients.s3, targets.configBucket, targets.configKey, targets.configBucketOwner),
-    alarm: new CompositeAlarmReader(clients.cloudWatch, targets.alarmName),
+    alarm: targets.alarm,
     notifier: targets.notifier,
     store: new DynamoStateStore(clients.dynamoDb, targets.stateTable, targets.connectorName),
     clock,

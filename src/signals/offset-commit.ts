@@ -18,8 +18,9 @@ export interface OffsetCommitSignal {
   /**
    * Fires when no offset commit was logged for a short gap (1 minute by default). It never acts
    * alone: with the native no-production alarm it confirms a stall from two independent sources.
+   * Undefined for a fleet's member, whose stall alarm reads the commits itself.
    */
-  readonly gapAlarm: cloudwatch.Alarm;
+  readonly gapAlarm?: cloudwatch.Alarm;
 }
 
 /**
@@ -28,7 +29,7 @@ export interface OffsetCommitSignal {
  * inside the evaluation range would keep them OK for several more periods.
  */
 export function offsetCommitSignal(
-  scope: Construct, connectorName: string, settings: GuardSettings, logGroup: logs.ILogGroup, filterPattern: logs.IFilterPattern,
+  scope: Construct, connectorName: string, settings: GuardSettings, logGroup: logs.ILogGroup, filterPattern: logs.IFilterPattern, withGap = true,
 ): OffsetCommitSignal {
   const signal = new Construct(scope, 'OffsetCommit');
   const tuning = settings.offsetCommitAlarm;
@@ -63,7 +64,7 @@ export function offsetCommitSignal(
     threshold: 1,
     tuning,
   });
-  const gapAlarm = signalAlarm(signal, 'GapAlarm', {
+  const gapAlarm = withGap ? signalAlarm(signal, 'GapAlarm', {
     connectorName,
     signal: 'offset-commit-gap',
     description: `no successful offset commit in the worker logs for ${gap.evaluationPeriods} x ${gap.period.toHumanString()}. `
@@ -72,6 +73,6 @@ export function offsetCommitSignal(
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: 1,
     tuning: gap,
-  });
+  }) : undefined;
   return { metricFilter, commits, alarm, gapAlarm };
 }

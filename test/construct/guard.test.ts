@@ -183,11 +183,11 @@ describe('signals', () => {
 describe('composite alarm, notifications and triggers', () => {
   test('one composite alarm over the signal alarms notifies the topic on ALARM and OK', () => {
     const { stack, guard, template } = quickStart();
-    const composite = template.findResources('AWS::CloudWatch::CompositeAlarm')[stack.getLogicalId(guard.compositeAlarm.node.defaultChild as any)];
+    const composite = template.findResources('AWS::CloudWatch::CompositeAlarm')[stack.getLogicalId(guard.compositeAlarm!.node.defaultChild as any)];
     const ruleText = JSON.stringify(composite.Properties.AlarmRule);
     const triggers = [guard.offsetCommitGapAlarm, guard.noProductionAlarm, guard.erroredTasksAlarm, guard.runningTasksAlarm, guard.crashLoopAlarm];
     for (const alarm of triggers) {
-      expect(ruleText).toContain(stack.getLogicalId(alarm.node.defaultChild as any));
+      expect(ruleText).toContain(stack.getLogicalId(alarm!.node.defaultChild as any));
     }
     // A silent worker log alone never triggers recovery (see corroboration.test.ts for the rule).
     expect(ruleText).not.toContain(stack.getLogicalId(guard.offsetCommitAlarm.node.defaultChild as any));
@@ -289,7 +289,7 @@ describe('composite alarm, notifications and triggers', () => {
       EventPattern: {
         'source': ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        'resources': [{ 'Fn::GetAtt': [stack.getLogicalId(guard.compositeAlarm.node.defaultChild as any), 'Arn'] }],
+        'resources': [{ 'Fn::GetAtt': [stack.getLogicalId(guard.compositeAlarm!.node.defaultChild as any), 'Arn'] }],
         'detail': { state: { value: ['ALARM'] } },
       },
       State: 'ENABLED',

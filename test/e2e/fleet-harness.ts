@@ -1,10 +1,10 @@
 /**
  * A fleet (`DebeziumGuardFleet`) in the loopback emulator: many connectors, each with its stored
- * request and its composite alarm tagged as a member, one topic, one table and the bundled handler
+ * request and its stall alarm tagged as a member, one topic, one table and the bundled handler
  * with the fleet's environment, through the real SDK clients.
  */
 import { MINUTE, storedRecord, type StoredRecord } from './harness';
-import { ENV, guardCompositeAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
+import { ENV, MEMBER_SIGNAL, memberAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
 import type { FleetRunSummary } from '../../src/recovery/fleet-run';
 import { AwsEmulator, type FakeClock, type PublishedMessage, type RequestRecord } from '../../tools/emulator';
 import {
@@ -67,8 +67,10 @@ export class FleetWorld {
         bucket: this.bucket,
         configKey: this.configKey(connectorName),
       });
+      // A member's alarms: the stall alarm (tagged: its registration), the task alarm and the offset-commit alarm.
+      emulator.cloudwatch.setAlarm(memberAlarmName(connectorName, MEMBER_SIGNAL.TASKS), { state: 'OK' });
+      emulator.cloudwatch.setAlarm(memberAlarmName(connectorName, MEMBER_SIGNAL.OFFSET_COMMITS), { state: 'OK' });
       emulator.cloudwatch.setAlarm(this.alarmName(connectorName), {
-        type: 'composite',
         state: 'OK',
         actionsEnabled: true,
         tags: {
@@ -94,8 +96,9 @@ export class FleetWorld {
     return `debezium/${connectorName}.json`;
   }
 
+  /** A member's stall alarm: the one its state follows here, and its registration. */
   public alarmName(connectorName: string): string {
-    return guardCompositeAlarmName(connectorName);
+    return memberAlarmName(connectorName, MEMBER_SIGNAL.STALL);
   }
 
   /** Replaces a member's stored CreateConnector request (any text: tests store broken ones). */
@@ -103,12 +106,12 @@ export class FleetWorld {
     this.emulator.s3.putObject(this.bucket, this.configKey(connectorName), body, 'application/json');
   }
 
-  /** A member's composite alarm state, as CloudWatch (or a test) sets it; its tags stay. */
+  /** A member's stall alarm state, as CloudWatch (or a test) sets it; its tags stay. */
   public setAlarm(connectorName: string, state: 'OK' | 'ALARM'): void {
     this.emulator.cloudwatch.setAlarm(this.alarmName(connectorName), { state });
   }
 
-  /** CloudWatch, simplified: each member's composite is OK exactly when its connector is RUNNING and processing. */
+  /** CloudWatch, simplified: each member's stall alarm is OK exactly when its connector is RUNNING and processing. */
   public alarmsFollowHealth(): () => void {
     return () => this.names.forEach((name) => this.setAlarm(name, this.emulator.kafkaconnect.isProcessing(name) ? 'OK' : 'ALARM'));
   }

@@ -25,11 +25,11 @@ afterEach(async () => {
 describe('a healthy fleet', () => {
   test('of 30 connectors, over an hour of ticks: each tick is one DescribeAlarms and one Scan, nothing else', async () => {
     world = await FleetWorld.start({ clock, size: 30, concurrency: 4 });
-    // Every member had an incident once (an IDLE record); a child alarm in ALARM under an OK composite,
-    // and another guard's composite (no fleet tag) in OK, change nothing.
+    // Every member had an incident once (an IDLE record); an alarm in ALARM that is no member's trigger,
+    // and a single guard's composite in ALARM, change nothing.
     world.seedIdleRecords();
     world.emulator.cloudwatch.setAlarm('cdc-003-debezium-guard-silent', { state: 'ALARM' });
-    world.emulator.cloudwatch.setAlarm('payments-debezium-guard', { type: 'composite', state: 'OK' });
+    world.emulator.cloudwatch.setAlarm('payments-debezium-guard', { type: 'composite', state: 'ALARM' });
     for (let minute = 0; minute < 60; minute++) {
       clock.advance(MINUTE);
       const summary = await world.tick();
@@ -41,14 +41,32 @@ describe('a healthy fleet', () => {
       expect(requests.map((r) => `${r.service}:${r.operation}:${r.status}`).sort()).toEqual(['dynamodb:Scan:200', 'monitoring:DescribeAlarms:200']);
     }
     const { requests } = world.emulator;
-    // The fleet-wide listing: composites in ALARM, by no name.
+    // The fleet-wide listing: metric alarms in ALARM, by no name.
     expect(new Set(requests.of('monitoring', 'DescribeAlarms').map((r) => JSON.stringify([r.params.alarmNames, r.params.alarmTypes]))))
-      .toEqual(new Set([JSON.stringify([undefined, ['CompositeAlarm']])]));
+      .toEqual(new Set([JSON.stringify([undefined, ['MetricAlarm']])]));
     expect(requests.entries).toHaveLength(120);
     expect(requests.of('kafkaconnect')).toEqual([]);
     expect(requests.of('dynamodb', 'PutItem')).toEqual([]);
     expect(requests.of('sns')).toEqual([]);
     expect(world.names.map((name) => world!.record(name)?.phase)).toEqual(Array(30).fill('IDLE'));
+  });
+});
+
+describe('a member\'s worker logs stop arriving while it produces', () => {
+  test('its offset-commit alarm entering ALARM with its stall alarm OK: one WARNING in the next tick\'s digest, nothing restarted, nothing written', async () => {
+    world = await FleetWorld.start({ clock, size: 3, concurrency: 4 });
+    clock.advance(MINUTE);
+    world.emulator.cloudwatch.setAlarm('cdc-001-debezium-guard-offset-commits', { state: 'ALARM' });
+    const summaries = [];
+    for (let minute = 0; minute < 3; minute++) {
+      clock.advance(MINUTE);
+      summaries.push(await world.tick());
+    }
+    expect(summaries.map((s) => s.runs)).toEqual([[], [], []]);
+    expect(world.notices().map((n) => n.subject)).toEqual(['WARNING: worker logs of cdc-001 stopped arriving']);
+    expect(world.notices()[0].message).toContain('The guard does not restart or re-create it for this.');
+    expect(world.emulator.requests.of('kafkaconnect')).toEqual([]);
+    expect(world.emulator.requests.of('dynamodb', 'PutItem')).toEqual([]);
   });
 });
 

@@ -18,15 +18,16 @@ describe('example: two connectors in one stack, one fleet', () => {
   const stack = new CdcGuardsStack(app, 'CdcGuards', { env: { account: '123456789012', region: 'ap-northeast-2' } });
   const template = Template.fromStack(stack);
 
-  test('one fleet: one recovery function, table and topic; one composite alarm per connector, registered with the fleet', () => {
+  test('one fleet: one recovery function, table and topic; per connector its stall alarm, registered with the fleet, and no composite alarm', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    // Per connector: the composite alarm (the single recovery trigger) and the log-delivery warning.
-    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 4);
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'payments-cdc-debezium-guard',
+    // Per connector: stall, tasks and offset commits; orders-cdc's Connected alarm; the fleet's recovery-errors alarm.
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 3 + 1 + 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'payments-cdc-debezium-guard-stall',
       Tags: Match.arrayWith([{ Key: 'debezium-guard:config-key', Value: 'debezium/payments-cdc.json' }]),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {

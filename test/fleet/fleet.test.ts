@@ -42,25 +42,50 @@ describe('a fleet of two guards', () => {
     }
   });
 
-  test('each guard keeps its own metric filter, signal alarms and composite alarms; the fleet\'s digest reports them', () => {
+  test('each guard keeps its metric filter and three alarms, no composite alarm and no action; the fleet\'s digest reports them', () => {
     const counts = countByType(template);
     expect(counts['AWS::Logs::MetricFilter']).toBe(2);
-    // 6 signal alarms per guard, and the fleet's one recovery-errors alarm.
-    expect(counts['AWS::CloudWatch::Alarm']).toBe(2 * 6 + 1);
-    expect(counts['AWS::CloudWatch::CompositeAlarm']).toBe(2 * 2);
-    const topicRef = { Ref: stack.getLogicalId(fleet.topic.node.defaultChild as sns.CfnTopic) };
-    // The composite alarm sends no e-mail of its own: 30 connectors alarming at once make one digest, not 30 e-mails.
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'orders-debezium-guard', AlarmActions: Match.absent(), OKActions: Match.absent(),
+    // Stall, tasks and offset commits per guard, and the fleet's one recovery-errors alarm.
+    expect(counts['AWS::CloudWatch::Alarm']).toBe(2 * 3 + 1);
+    expect(counts['AWS::CloudWatch::CompositeAlarm']).toBeUndefined();
+    // No member alarm sends an e-mail of its own: 30 connectors alarming at once make one digest, not 30 e-mails.
+    for (const signal of ['stall', 'tasks', 'offset-commits']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `orders-debezium-guard-${signal}`, AlarmActions: Match.absent(), OKActions: Match.absent(),
+      });
+    }
+    const [orders] = guards;
+    expect([orders.compositeAlarm, orders.logDeliveryAlarm, orders.offsetCommitGapAlarm, orders.noProductionAlarm, orders.crashLoopAlarm]).toEqual([
+      undefined, undefined, undefined, undefined, undefined,
+    ]);
+    expect(orders.stallAlarm?.alarmName).toBeDefined();
+    expect(orders.taskAlarm?.alarmName).toBeDefined();
+  });
+
+  test('the stall alarm: no commit, no poll, no write, in 2 of 2 one-minute periods; the task alarm: a task in error or too few running, in 2 of 5', () => {
+    const expressions = (name: string) => {
+      const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmName === name)!.Properties;
+      const returned = alarm.Metrics.find((m: any) => m.ReturnData !== false);
+      const inputs = Object.fromEntries(alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, `${m.MetricStat.Metric.Namespace}/${m.MetricStat.Metric.MetricName} ${m.MetricStat.Stat} ${m.MetricStat.Period}`]));
+      return { expression: returned.Expression, inputs, m: `${alarm.DatapointsToAlarm} of ${alarm.EvaluationPeriods}`, op: `${alarm.ComparisonOperator} ${alarm.Threshold}` };
+    };
+    expect(expressions('orders-debezium-guard-stall')).toEqual({
+      expression: 'FILL(commits, 0) + FILL(polled, 0) + FILL(written, 0)',
+      inputs: { commits: 'DebeziumGuard/OffsetCommits/orders Sum 60', polled: 'AWS/KafkaConnect/SourceRecordPollRate Maximum 60', written: 'AWS/KafkaConnect/SourceRecordWriteRate Maximum 60' },
+      m: '2 of 2',
+      op: 'LessThanOrEqualToThreshold 0',
     });
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'orders-debezium-guard-log-delivery', AlarmActions: [topicRef], OKActions: [topicRef],
+    expect(expressions('orders-debezium-guard-tasks')).toEqual({
+      expression: 'IF(FILL(errored, 0) > 0 OR FILL(running, 1) < 1, 1, 0)',
+      inputs: { errored: 'AWS/KafkaConnect/ErroredTaskCount Maximum 60', running: 'AWS/KafkaConnect/RunningTaskCount Minimum 60' },
+      m: '2 of 5',
+      op: 'GreaterThanOrEqualToThreshold 1',
     });
   });
 
-  test('each composite alarm registers its connector with the fleet in its tags', () => {
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'customers-debezium-guard',
+  test('each stall alarm registers its connector with the fleet in its tags', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'customers-debezium-guard-stall',
       // CDK lists tags by key.
       Tags: [
         { Key: 'debezium-guard:config-bucket', Value: 'connector-configs' },
@@ -70,8 +95,9 @@ describe('a fleet of two guards', () => {
         { Key: 'debezium-guard:service-execution-role-arn', Value: 'arn:aws:iam::123456789012:role/msk-connect-orders' },
       ],
     });
-    // The log-delivery warning is no member's registration.
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'orders-debezium-guard-log-delivery', Tags: Match.absent() });
+    // The other alarms are no member's registration.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-debezium-guard-tasks', Tags: Match.absent() });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-debezium-guard-offset-commits', Tags: Match.absent() });
     expect(fleet.fleetId).toBe('TestStack-Fleet-80538BAD');
   });
 
@@ -116,7 +142,7 @@ describe('a fleet of two guards', () => {
 });
 
 describe('one and a hundred members', () => {
-  test('one member: the fleet\'s 11 resources and the member\'s 9', () => {
+  test('one member: the fleet\'s 11 resources and the member\'s 4', () => {
     const counts = countByType(Template.fromStack(fleetOf(['orders']).stack));
     expect(counts).toEqual({
       // The fleet: topic, its policy and subscription, table, log group, role, function, its invoke config, tick and its permission, member policy.
@@ -131,25 +157,23 @@ describe('one and a hundred members', () => {
       'AWS::Events::Rule': 1,
       'AWS::Lambda::Permission': 1,
       'AWS::IAM::ManagedPolicy': 1,
-      // The member: metric filter, 6 signal alarms and the fleet's recovery-errors alarm, 2 composite alarms.
+      // The member: metric filter, 3 alarms (stall, tasks, offset commits); and the fleet's recovery-errors alarm.
       'AWS::Logs::MetricFilter': 1,
-      'AWS::CloudWatch::Alarm': 7,
-      'AWS::CloudWatch::CompositeAlarm': 2,
+      'AWS::CloudWatch::Alarm': 4,
     });
   });
 
-  test('a hundred members synthesize (CDK\'s 500-resource check lifted): 9 resources each, their permissions in 6 policies', () => {
-    const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
-    const stack = newStack(undefined, app);
+  test('a hundred members fit in one stack, under CloudFormation\'s 500 resources: 4 resources each, their permissions in 6 policies', () => {
+    const stack = newStack();
     const fleet = new DebeziumGuardFleet(stack, 'Fleet');
     Array.from({ length: 100 }, (_, i) => memberGuard(stack, fleet, `inventory-cdc-${String(i).padStart(3, '0')}`));
     const counts = countByType(Template.fromStack(stack));
-    expect(counts['AWS::CloudWatch::CompositeAlarm']).toBe(200);
+    expect(counts['AWS::CloudWatch::CompositeAlarm']).toBeUndefined();
+    expect(counts['AWS::CloudWatch::Alarm']).toBe(1 + 100 * 3);
     expect(counts['AWS::Logs::MetricFilter']).toBe(100);
     expect(counts['AWS::IAM::ManagedPolicy']).toBe(6);
     expect(counts['AWS::Lambda::Function']).toBe(1);
-    // Over CloudFormation's 500: the fleet's member is not yet small enough (README, "Known limits").
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(11 + 100 * 9 + 5);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(11 + 100 * 4 + 5);
   });
 });
 
@@ -243,7 +267,7 @@ describe('fleet settings', () => {
   test('the fleet\'s strategy is every member\'s: notify-only holds no restart, delete or role to pass', () => {
     const { stack } = fleetOf(['orders'], { recoveryStrategy: RecoveryStrategy.NOTIFY_ONLY });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmDescription: Match.stringLikeRegexp('Guard strategy: NOTIFY_ONLY') });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GUARD_STRATEGY: 'NOTIFY_ONLY' }) } });
     const sids = JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(sids).toContain('FollowConnectorOperations');
     for (const absent of ['ActOnMemberConnectors', 'kafkaconnect:RestartConnector', 'PassServiceExecutionRole', 'ReadStoredCreateConnectorRequest']) {
@@ -270,14 +294,14 @@ describe('fleet dashboard', () => {
     return JSON.parse(join[1].map((p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join(join[0]));
   }
 
-  test('one page: every member\'s composite alarm, the members\' phase and attempts, the fleet\'s recoveries', () => {
+  test('one page: every member\'s trigger alarms, the members\' phase and attempts, the fleet\'s recoveries', () => {
     const { stack } = fleetOf(['orders', 'customers'], { createDashboard: true, dashboardName: 'cdc-fleet' });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'cdc-fleet' });
     const widgets = dashboardBody(stack).widgets;
     const alarmWidget = widgets.find((w: any) => w.type === 'alarm');
-    expect(JSON.stringify(alarmWidget.properties.alarms)).toMatch(/ordersguardCompositeAlarm.*customersguardCompositeAlarm/);
+    expect(JSON.stringify(alarmWidget.properties.alarms)).toMatch(/ordersguardStallAlarm.*ordersguardTaskAlarm.*customersguardStallAlarm.*customersguardTaskAlarm/);
     const table = widgets.find((w: any) => w.type === 'log');
     expect(table.properties.query).toContain('filter message = "member status"');
     expect(table.properties.query).toContain('latest(phase) as phase');
@@ -296,15 +320,15 @@ describe('fleet dashboard', () => {
       .toThrow('dashboardName is set but createDashboard is not true; set createDashboard: true or drop dashboardName');
   });
 
-  test('past 100 members, the alarm states take two widgets side by side (CloudWatch shows 100 alarms a widget)', () => {
-    const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
-    const stack = newStack(undefined, app);
+  test('past 50 members, the alarm states take several widgets side by side (CloudWatch shows 100 alarms a widget)', () => {
+    const stack = newStack();
     const fleet = new DebeziumGuardFleet(stack, 'Fleet', { createDashboard: true });
     Array.from({ length: 101 }, (_, i) => memberGuard(stack, fleet, `cdc-${i}`));
     const alarmWidgets = dashboardBody(stack).widgets.filter((w: any) => w.type === 'alarm');
     expect(alarmWidgets.map((w: any) => [w.properties.title, w.properties.alarms.length, w.x, w.width])).toEqual([
-      ["Members' composite alarms (1-100)", 100, 0, 12],
-      ["Members' composite alarms (101-101)", 1, 12, 12],
+      ["Members' alarms (1-100)", 100, 0, 8],
+      ["Members' alarms (101-200)", 100, 8, 8],
+      ["Members' alarms (201-202)", 2, 16, 8],
     ]);
   });
 });
@@ -319,6 +343,27 @@ describe('validation', () => {
     const fleet = new DebeziumGuardFleet(stack, 'Fleet');
     expect(() => memberGuard(stack, fleet, 'orders', overrides)).toThrow(
       `${prop} is set, but the guard is a member of fleet TestStack/Fleet, which recovers and notifies for all its members; set it on the fleet (DebeziumGuardFleetProps) or drop it`);
+  });
+
+  test.each(['offsetCommitGapAlarm', 'taskHealthAlarm'])('a member given %s, an alarm it does not have, is told which tuning applies', (prop) => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    expect(() => memberGuard(stack, fleet, 'orders', { [prop]: { evaluationPeriods: 4 } })).toThrow(
+      `${prop} is set, but a fleet's member (fleet TestStack/Fleet) has no such alarm: its stall alarm takes noProductionAlarm's tuning and its task alarm crashLoopAlarm's; tune those instead, or guard this connector without a fleet`);
+  });
+
+  test('a member\'s stall and task alarms take noProductionAlarm\'s and crashLoopAlarm\'s tuning, and expectedRunningTasks', () => {
+    const stack = newStack();
+    const fleet = new DebeziumGuardFleet(stack, 'Fleet');
+    memberGuard(stack, fleet, 'orders', { noProductionAlarm: { evaluationPeriods: 3 }, crashLoopAlarm: { evaluationPeriods: 6, datapointsToAlarm: 3 }, expectedRunningTasks: 2 });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-debezium-guard-stall', EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-debezium-guard-tasks',
+      EvaluationPeriods: 6,
+      DatapointsToAlarm: 3,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(errored, 0) > 0 OR FILL(running, 2) < 2, 1, 0)' })]),
+    });
   });
 
   test('a member in another stack than its fleet is refused', () => {

@@ -1,7 +1,7 @@
 /**
  * A fleet's recovery function as Lambda runs it: `createHandler` with a fleet's environment and the
  * real adapters over SDK clients whose `send` is mocked with aws-sdk-client-mock. The mocks hold a
- * small account: connectors, their composite alarms with tags, and the fleet's table.
+ * small account: connectors, their stall and task alarms, the stall alarms' tags, and the fleet's table.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import {
@@ -41,7 +41,7 @@ const FLEET_ENV: Record<string, string> = {
 interface Connector {
   state: string;
   alarm: 'OK' | 'ALARM';
-  /** The composite alarm's fleet tag; undefined for a guard outside any fleet. */
+  /** The stall alarm's fleet tag; undefined for a guard outside any fleet. */
   fleet?: string;
 }
 
@@ -56,7 +56,7 @@ let journal: string[];
 let now: number;
 
 const arnOf = (name: string) => `arn:aws:kafkaconnect:eu-west-1:${ACCOUNT}:connector/${name}/id-${name}`;
-const alarmArnOf = (name: string) => `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${name}-debezium-guard`;
+const alarmArnOf = (name: string) => `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${name}-debezium-guard-stall`;
 
 beforeAll(() => {
   kc = mockClient(KafkaConnectClient);
@@ -81,20 +81,26 @@ beforeEach(() => {
   table = new Map();
   journal = [];
   now = T0;
-  const composite = (name: string) => {
+  // Each connector's stall alarm holds its state; its task alarm stays OK.
+  const alarmsOf = (name: string) => {
     const c = account.get(name)!;
-    return { AlarmName: `${name}-debezium-guard`, AlarmArn: alarmArnOf(name), StateValue: c.alarm, ActionsEnabled: true };
+    return [
+      { AlarmName: `${name}-debezium-guard-stall`, AlarmArn: alarmArnOf(name), StateValue: c.alarm, ActionsEnabled: true },
+      { AlarmName: `${name}-debezium-guard-tasks`, AlarmArn: alarmArnOf(name).replace(/-stall$/, '-tasks'), StateValue: 'OK' as const, ActionsEnabled: true },
+    ];
   };
   cw.on(DescribeAlarmsCommand).callsFake(async (input: DescribeAlarmsCommandInput) => {
     journal.push('CloudWatch.DescribeAlarms');
-    const names = input.AlarmNames
-      ? input.AlarmNames.map((n) => n.replace(/-debezium-guard$/, '')).filter((n) => account.has(n))
-      : [...account.keys()].filter((n) => account.get(n)!.alarm === input.StateValue);
-    return { CompositeAlarms: names.map(composite) };
+    const all = [...account.keys()].flatMap(alarmsOf);
+    return {
+      MetricAlarms: input.AlarmNames
+        ? all.filter((a) => input.AlarmNames!.includes(a.AlarmName))
+        : all.filter((a) => a.StateValue === input.StateValue),
+    };
   });
   cw.on(ListTagsForResourceCommand).callsFake(async (input) => {
     journal.push('CloudWatch.ListTagsForResource');
-    const name = /alarm:(.*)-debezium-guard$/.exec(input.ResourceARN)![1];
+    const name = /alarm:(.*)-debezium-guard-stall$/.exec(input.ResourceARN)![1];
     const fleet = account.get(name)?.fleet;
     return {
       Tags: fleet === undefined ? [] : [
@@ -205,7 +211,7 @@ describe('members that need a run', () => {
     expect(journal.filter((c) => c.startsWith('SNS.Publish'))).toHaveLength(1);
   });
 
-  test('a guard composite in ALARM outside this fleet (another fleet\'s, or a single guard\'s) is left alone', async () => {
+  test('a member alarm in ALARM outside this fleet (another fleet\'s, or an untagged one) is left alone', async () => {
     healthyFleet(2);
     account.set('single', { state: 'RUNNING', alarm: 'ALARM' });
     account.set('elsewhere', { state: 'RUNNING', alarm: 'ALARM', fleet: 'Other-Fleet-99' });
@@ -279,13 +285,13 @@ describe('members that need a run', () => {
 });
 
 describe('events that name a connector', () => {
-  test('a member composite alarm\'s state change runs that member only', async () => {
+  test('a member alarm\'s state change runs that member only', async () => {
     healthyFleet(3);
     account.get('cdc-002')!.alarm = 'ALARM';
     const event = {
       'detail-type': 'CloudWatch Alarm State Change',
       'resources': [alarmArnOf('cdc-002')],
-      'detail': { alarmName: 'cdc-002-debezium-guard', state: { value: 'ALARM' } },
+      'detail': { alarmName: 'cdc-002-debezium-guard-tasks', state: { value: 'ALARM' } },
     };
     const summary = await handler()(event) as FleetRunSummary;
     expect(summary.runs.map((r) => r.connector)).toEqual(['cdc-002']);
@@ -307,7 +313,7 @@ describe('events that name a connector', () => {
     const status = await handler()({ action: 'status', connector: 'cdc-001' }) as FleetRunSummary;
     expect(status.runs.map((r) => [r.connector, actionOf(r)])).toEqual([['cdc-001', 'NONE']]);
     await expect(handler()({ action: 'status' })).rejects.toThrow(
-      'a fleet\'s function takes an event that names the connector: a guard composite alarm\'s state change, or {"action":"...","connector":"<connector name>"}');
+      'a fleet\'s function takes an event that names the connector: a guard alarm\'s state change, or {"action":"...","connector":"<connector name>"}');
     await expect(handler()({ trigger: 'scheduled-restart' })).rejects.toThrow('a fleet\'s function takes no scheduled restart');
   });
 });

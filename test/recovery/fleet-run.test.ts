@@ -1,8 +1,9 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { MemberAlarmReader } from '../../src/recovery/aws.lambda-shared';
 import { AwsFleetDirectory } from '../../src/recovery/fleet-directory.lambda-shared';
-import { fleetRun, MEMBER_RUN_RESERVE_MS, type FleetDirectory } from '../../src/recovery/fleet-run';
+import { fleetRun, MEMBER_RUN_RESERVE_MS, newlySilent, type FleetDirectory } from '../../src/recovery/fleet-run';
 import type { Settings } from '../../src/recovery/model';
 import type { Telemetry } from '../../src/recovery/ports';
 
@@ -24,7 +25,7 @@ describe('a fleet tick\'s status lines (what the fleet dashboard\'s table reads)
     const lines: Array<[string, Record<string, unknown> | undefined]> = [];
     const telemetry: Telemetry = { info: (m, f) => lines.push([m, f]), error: () => undefined, metric: () => undefined };
     const directory: FleetDirectory = {
-      alarming: async () => [],
+      alarming: async () => ({ triggered: [], logsSilentSince: {} }),
       records: async () => [
         { connector: 'orders', record: { phase: 'IDLE', attempts: [T0 - 7 * HOUR, T0 - 2 * HOUR] }, leaseUntil: 0 },
         { connector: 'payments', record: { phase: 'IDLE', attempts: [], escalation: 'BUDGET_EXHAUSTED' } as any, leaseUntil: 0 },
@@ -44,7 +45,7 @@ describe('a fleet tick\'s status lines (what the fleet dashboard\'s table reads)
   test('a record leased by a run that died is in flight, IDLE or not', async () => {
     const looked: string[] = [];
     const directory: FleetDirectory = {
-      alarming: async () => ['customers'],
+      alarming: async () => ({ triggered: ['customers'], logsSilentSince: {} }),
       records: async () => [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: T0 + 60_000 }],
       member: async (name) => { looked.push(name); return undefined; },
     };
@@ -64,7 +65,7 @@ describe('a fleet run\'s time and records', () => {
     const lines: string[] = [];
     const telemetry: Telemetry = { ...quiet, info: (m) => lines.push(m) };
     const directory: FleetDirectory = {
-      alarming: async () => [],
+      alarming: async () => ({ triggered: [], logsSilentSince: {} }),
       records: async () => [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: 0 }],
       member: async () => undefined,
     };
@@ -81,7 +82,7 @@ describe('a fleet run\'s time and records', () => {
     const started: string[] = [];
     const sent: string[] = [];
     const directory: FleetDirectory = {
-      alarming: async () => ['a', 'b', 'c'],
+      alarming: async () => ({ triggered: ['a', 'b', 'c'], logsSilentSince: {} }),
       records: async () => [],
       member: async (connector) => {
         started.push(connector);
@@ -106,5 +107,112 @@ describe('a fleet run\'s time and records', () => {
     } finally {
       ddb.restore();
     }
+  });
+});
+
+describe('a fleet member\'s alarms, read without a composite alarm', () => {
+  const alarm = (name: string, more: Record<string, unknown> = {}) => ({
+    AlarmName: name, AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`, StateValue: 'ALARM' as const, ActionsEnabled: true, ...more,
+  });
+
+  test('one DescribeAlarms of the metric alarms in ALARM: trigger signals start a run, a silent log is dated, other alarms and paused ones are left alone', async () => {
+    const cw = mockClient(CloudWatchClient);
+    try {
+      const silentAt = new Date(T0 - 30_000);
+      cw.on(DescribeAlarmsCommand).resolves({
+        MetricAlarms: [
+          alarm('orders-debezium-guard-stall'),
+          alarm('orders-debezium-guard-tasks'),
+          alarm('pay-ments-debezium-guard-tasks'),
+          alarm('customers-debezium-guard-lag'),
+          alarm('billing-debezium-guard-offset-commits', { StateTransitionedTimestamp: silentAt }),
+          alarm('paused-debezium-guard-stall', { ActionsEnabled: false }),
+          // A single guard's signal alarm and someone else's alarm are no member's trigger.
+          alarm('legacy-debezium-guard-crash-loop'),
+          alarm('HighCPU'),
+        ],
+      });
+      const directory = new AwsFleetDirectory(new CloudWatchClient({ region: 'eu-west-1' }), new DynamoDBClient({ region: 'eu-west-1' }), 'table', 'fleet');
+      expect(await directory.alarming()).toEqual({ triggered: ['customers', 'orders', 'pay-ments'], logsSilentSince: { billing: silentAt.getTime() } });
+      expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({ AlarmTypes: ['MetricAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: undefined });
+    } finally {
+      cw.restore();
+    }
+  });
+
+  test.each([
+    ['one trigger alarm in ALARM: ALARM, naming it', [['stall', 'OK', true], ['tasks', 'ALARM', true]], { state: 'ALARM', actionsEnabled: true, triggeredBy: ['orders-debezium-guard-tasks'] }],
+    ['none in ALARM (INSUFFICIENT_DATA counts as not): OK', [['stall', 'OK', true], ['tasks', 'INSUFFICIENT_DATA', true]], { state: 'OK', actionsEnabled: true }],
+    ['the stall alarm\'s actions disabled: paused', [['stall', 'ALARM', false], ['tasks', 'OK', true]], { state: 'ALARM', actionsEnabled: false, triggeredBy: ['orders-debezium-guard-stall'] }],
+    ['no stall alarm: missing, nothing is started', [['tasks', 'ALARM', true]], { state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true }],
+  ])('a member\'s alarms read as its composite would be: %s', async (_, alarms, expected) => {
+    const cw = mockClient(CloudWatchClient);
+    try {
+      cw.on(DescribeAlarmsCommand).resolves({
+        MetricAlarms: (alarms as Array<[string, string, boolean]>).map(([signal, state, enabled]) => alarm(`orders-debezium-guard-${signal}`, { StateValue: state, ActionsEnabled: enabled })),
+      });
+      expect(await new MemberAlarmReader(new CloudWatchClient({ region: 'eu-west-1' }), 'orders').read()).toEqual(expected);
+      expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({
+        AlarmNames: ['orders-debezium-guard-stall', 'orders-debezium-guard-tasks', 'orders-debezium-guard-connected', 'orders-debezium-guard-lag'],
+        AlarmTypes: ['MetricAlarm'],
+      });
+    } finally {
+      cw.restore();
+    }
+  });
+
+  test('a member is registered by its stall alarm\'s tags', async () => {
+    const cw = mockClient(CloudWatchClient);
+    try {
+      cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm('orders-debezium-guard-stall')] });
+      cw.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'debezium-guard:fleet', Value: 'fleet' }, { Key: 'debezium-guard:config-key', Value: 'k.json' }] });
+      const directory = new AwsFleetDirectory(new CloudWatchClient({ region: 'eu-west-1' }), new DynamoDBClient({ region: 'eu-west-1' }), 'table', 'fleet');
+      expect(await directory.member('orders')).toMatchObject({ connectorName: 'orders', configKey: 'k.json' });
+      expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({ AlarmNames: ['orders-debezium-guard-stall'], AlarmTypes: ['MetricAlarm'] });
+      expect(cw.commandCalls(ListTagsForResourceCommand)[0].args[0].input).toEqual({ ResourceARN: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-debezium-guard-stall' });
+    } finally {
+      cw.restore();
+    }
+  });
+});
+
+describe('a member\'s log-delivery warning', () => {
+  const quiet: Telemetry = { info: () => undefined, error: () => undefined, metric: () => undefined };
+  const member = (connectorName: string) => ({ connectorName, configBucket: 'b', configKey: 'k', configBucketOwner: '1', serviceExecutionRoleArn: 'r' });
+
+  test('once: for the offset-commit alarms that entered ALARM in the whole minute before this tick\'s, unless the connector alarms or is in flight', () => {
+    const minute = T0 + 5 * 60_000;
+    const now = minute + 7_000;
+    expect(newlySilent({
+      a: minute - 60_000, // the first instant of the previous minute
+      b: minute - 1, // its last
+      c: minute, // this minute: the next tick's
+      d: minute - 60_001, // the minute before: the previous tick's
+      e: minute - 30_000, // alarming
+      f: minute - 30_000, // in flight
+    }, ['e', 'f'], now)).toEqual(['a', 'b']);
+    // Whatever second of the minute the ticks run at, each transition is warned of by exactly one tick.
+    for (const second of [0, 1, 30, 59]) {
+      const hits = [0, 1, 2].map((m) => newlySilent({ x: minute - 12_345 }, [], minute - 60_000 + m * 60_000 + second * 1000).length);
+      expect(hits).toEqual([0, 1, 0]);
+    }
+  });
+
+  test('goes into the run\'s digest as a WARNING naming the alarms, only for this fleet\'s members', async () => {
+    const sent: Array<[string, string, string | undefined]> = [];
+    const directory: FleetDirectory = {
+      alarming: async () => ({ triggered: [], logsSilentSince: { orders: T0 - 30_000, stranger: T0 - 30_000 } }),
+      records: async () => [],
+      member: async (name) => (name === 'orders' ? member(name) : undefined),
+    };
+    const summary = await fleetRun(directory, () => { throw new Error('nothing is run for a silent log'); },
+      { publish: async (subject, message, severity) => { sent.push([subject, message, severity]); } }, quiet, {
+        settings: SETTINGS, trigger: 'TICK', runId: 'r', leaseMs: 180_000, concurrency: 4, now: T0 + 1_000,
+      });
+    expect(summary.runs).toEqual([]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0][0]).toBe('WARNING: worker logs of orders stopped arriving');
+    expect(sent[0][1]).toContain('orders-debezium-guard-offset-commits in ALARM, orders-debezium-guard-stall not');
+    expect(sent[0][2]).toBe('WARNING');
   });
 });

@@ -84,12 +84,20 @@ describe('metric-math expressions', () => {
     { text: 'a + b', values: { a: 1 }, expected: undefined },
     { text: 'FILL(a + b, -1)', values: { a: 1 }, expected: -1 },
     { text: 'a / b', values: { a: 1, b: 0 }, expected: undefined },
+    // Comparisons and AND / OR give 1 or 0; IF picks a branch; looser than arithmetic, OR looser than AND.
+    { text: 'IF(FILL(e, 0) > 0 OR FILL(r, 2) < 2, 1, 0)', values: { r: 1 }, expected: 1 },
+    { text: 'IF(FILL(e, 0) > 0 OR FILL(r, 2) < 2, 1, 0)', values: {}, expected: 0 },
+    { text: 'IF(FILL(e, 0) > 0 OR FILL(r, 2) < 2, 1, 0)', values: { e: 1, r: 3 }, expected: 1 },
+    { text: 'a + 1 >= 2 AND b == 0 OR a != a', values: { a: 1, b: 0 }, expected: 1 },
+    { text: 'a <= 0 AND b == 0', values: { a: 1, b: 0 }, expected: 0 },
+    { text: 'IF(a > 0, b, 7)', values: { a: 1 }, expected: undefined },
+    { text: 'IF(a, 1, 0)', values: {}, expected: undefined },
   ])('$text = $expected (missing propagates, FILL replaces it)', ({ text, values, expected }) => {
     expect(evaluateExpression(parseExpression(text), (id) => (values as Record<string, number>)[id])).toBe(expected);
   });
 
   test.each([
-    { text: 'RATE(a)', message: 'the function RATE is not modelled (only FILL is)' },
+    { text: 'RATE(a)', message: 'the function RATE is not modelled (only FILL and IF are)' },
     { text: 'FILL(a, REPEAT)', message: 'FILL takes a number as its fill value, got "REPEAT"' },
     { text: 'a +', message: 'it ends where a term is expected' },
     { text: '(a', message: 'expected ")", got the end' },

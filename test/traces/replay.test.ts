@@ -166,6 +166,35 @@ describe.each(['3.7.x', '2.7.1'])('Kafka Connect %s (real worker): detection', (
   });
 });
 
+/**
+ * A fleet's member: two metric-math alarms (stall: commits + polled + written, 2 of 2; tasks: errored or
+ * too few running, 2 of 5) instead of five alarms and a composite. Every incident is detected, the quiet
+ * traces stay quiet, and the delay is the single guard's, except where a 3.7.x stalled task commits what
+ * was acknowledged before the stall at the next flush: that commit lands in the minute after
+ * production stopped, and the stall alarm, which wants both minutes silent, fires one minute later.
+ */
+const MEMBER_LATER: Record<string, number> = { '3.7.x/stall': 60, '3.7.x/stall-with-heartbeats-no-action-query': 60 };
+
+describe.each(['3.7.x', '2.7.1'])('Kafka Connect %s (real worker): a fleet\'s member', (version) => {
+  test.each(Object.keys(DETECTED[version]))('%s: a trigger alarm fires, with the single guard\'s delay (a minute later where a last commit follows the stall)', (scenario) => {
+    const trace = loadTrace(version, scenario);
+    const member = replay(trace, {}, { member: true });
+    const guard = replay(trace);
+    const expected = DETECTED[version][scenario];
+    expect(member.firing).toEqual(expected.firing.includes('CrashLoop') ? ['Task'] : ['Stall']);
+    expect((member.alarmAt! - guard.alarmAt!) / S).toBe(MEMBER_LATER[`${version}/${scenario}`] ?? 0);
+    expect(member.warnedAt).toBeUndefined();
+    // The Connected alarm changes nothing but what fires with it.
+    expect(replay(trace, {}, { member: true, connected: true }).alarmAt).toBe(member.alarmAt);
+  });
+
+  test.each(['busy', 'idle-with-heartbeats', 'rest-restart', 'backend-terminated'])('%s: quiet (no trigger, no log-delivery warning), Connected alarm or not', (scenario) => {
+    const trace = loadTrace(version, scenario);
+    expect(replay(trace, {}, { member: true })).toEqual({ firing: [], firstAlarm: {} });
+    expect(replay(trace, {}, { member: true, connected: true })).toEqual({ firing: [], firstAlarm: {} });
+  });
+});
+
 describe('what each version logs at a flush, on the real worker', () => {
   test('3.7.x: a stalled task commits what was acknowledged before the stall at the next flush, then logs no commit at all', () => {
     const trace = loadTrace('3.7.x', 'stall');

@@ -47,8 +47,11 @@ export function monthlyCost(idleRunMs = 100): CostRow[] {
   return rows;
 }
 
-/** Per-member resources of a fleet member: what each connector adds to a fleet's stack. */
-export const FLEET_MEMBER_ALARM_METRICS = 7; // offset commits, gap, no production x2, errored, running, crash loop
+/** The metrics a fleet member's alarms read: offset commits; stall (commits, polled, written); tasks (errored, running). */
+export const FLEET_MEMBER_ALARM_METRICS = 6;
+
+/** The most a connector added to a fleet may cost a month (the fleet issue's target). */
+export const FLEET_MEMBER_TARGET_USD = 1.0;
 
 /**
  * Monthly cost of one connector added to a fleet: its own alarms and custom metric. The fleet's tick
@@ -56,11 +59,11 @@ export const FLEET_MEMBER_ALARM_METRICS = 7; // offset commits, gap, no producti
  */
 export function fleetMemberMonthlyCost(): CostRow[] {
   const rows: CostRow[] = [
-    { item: `6 metric alarms, ${FLEET_MEMBER_ALARM_METRICS} metrics (offset commits and gap, no production x2, 2 task health, crash loop)`, usd: FLEET_MEMBER_ALARM_METRICS * PRICE.metricAlarm },
-    { item: '2 composite alarms (the trigger, the log-delivery warning)', usd: 2 * PRICE.compositeAlarm },
+    { item: `3 metric alarms, ${FLEET_MEMBER_ALARM_METRICS} metrics (offset commits; stall: commits, polled, written; tasks: errored, running)`, usd: FLEET_MEMBER_ALARM_METRICS * PRICE.metricAlarm },
+    { item: '0 composite alarms (the fleet\'s function reads the member\'s alarms)', usd: 0 },
     { item: '1 custom metric (offset commits, from the metric filter)', usd: PRICE.customMetric },
   ];
-  rows.push({ item: 'total per connector added to a fleet', usd: rows.reduce((a, r) => a + r.usd, 0) });
+  rows.push({ item: 'total per connector added to a fleet (optional Connected/lag alarms add 0.10 each)', usd: rows.reduce((a, r) => a + r.usd, 0) });
   return rows;
 }
 

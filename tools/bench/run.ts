@@ -10,7 +10,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { fleetMemberMonthlyCost, fleetMonthlyCost, monthlyCost } from './cost';
+import { FLEET_MEMBER_TARGET_USD, fleetMemberMonthlyCost, fleetMonthlyCost, monthlyCost } from './cost';
 import { DebeziumGuardFleet, DebeziumSilentFailureGuard } from '../../src';
 import { FleetWorld } from '../../test/e2e/fleet-harness';
 import { FakeClock, type ServiceName } from '../emulator';
@@ -119,11 +119,14 @@ async function main(): Promise<void> {
   const perMember = (resourcesOf(100) - resourcesOf(1)) / 99;
   const shared = resourcesOf(1) - perMember;
   const msPerMember = (n: number) => median(fleetRuns.get(n)!.map((r) => r.ms)) / n;
-  out(`per member: ${perMember.toFixed(0)} resources (metric filter, 6 signal alarms, 2 composite alarms); shared: ${shared.toFixed(0)} (function, role, log group, table, tick, topic, member policies)`);
-  out(`most members per stack under CloudFormation's 500-resource limit: ${Math.floor((500 - shared) / perMember)} (target 100: not met)`);
+  const most = Math.floor((500 - shared) / perMember);
+  out(`per member: ${perMember.toFixed(0)} resources (metric filter; stall, tasks and offset-commit alarms); shared: ${shared.toFixed(0)} (function, role, log group, table, tick, topic, member policies)`);
+  out(`100 members: ${resourcesOf(100)} resources; most members per stack under CloudFormation's 500-resource limit: ${most} (target 100: ${most >= 100 ? 'met' : 'not met'})`);
   out(`synthesis per member: ${msPerMember(10).toFixed(1)} ms at 10, ${msPerMember(50).toFixed(1)} ms at 50, ${msPerMember(100).toFixed(1)} ms at 100 (linear when these agree)`);
-  out('monthly cost per connector added to a fleet (us-east-1 public prices; target 1.00 USD: not met):');
-  for (const row of fleetMemberMonthlyCost()) {
+  const memberCost = fleetMemberMonthlyCost();
+  const memberTotal = memberCost[memberCost.length - 1].usd;
+  out(`monthly cost per connector added to a fleet (us-east-1 public prices; target ${FLEET_MEMBER_TARGET_USD.toFixed(2)} USD: ${memberTotal <= FLEET_MEMBER_TARGET_USD ? 'met' : 'not met'}):`);
+  for (const row of memberCost) {
     out(`  ${row.item.padEnd(96)} ${row.usd.toFixed(3).padStart(7)} USD`);
   }
 

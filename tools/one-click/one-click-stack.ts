@@ -92,7 +92,7 @@ export class OneClickStack extends Stack {
     // The guard is built with the widest strategy; the parameter then picks the strategy the function
     // follows, and the statements only a recreate needs exist only when the strategy may recreate.
     fn.addPropertyOverride(`Environment.Variables.${ENV.STRATEGY}`, strategy.valueAsString);
-    (this.guard.compositeAlarm.node.defaultChild as cloudwatch.CfnCompositeAlarm).alarmDescription =
+    (this.guard.compositeAlarm!.node.defaultChild as cloudwatch.CfnCompositeAlarm).alarmDescription =
       compositeAlarmDescription(connectorName, strategy.valueAsString);
     const is = (name: string) => Fn.conditionEquals(strategy.valueAsString, name);
     const recreating = new CfnCondition(this, 'StrategyMayRecreate', { expression: Fn.conditionOr(...STRATEGY_NAMES.filter(mayRecreate).map(is)) });
@@ -108,7 +108,7 @@ export class OneClickStack extends Stack {
     onlyIf(this.guard.recoveryRole, decryptConfig, SID.DECRYPT_STORED_CREATE_CONNECTOR_REQUEST);
     // What operators need by name: the function for manual invocations, the alarm for the maintenance switch.
     new CfnOutput(this, 'RecoveryFunctionName', { value: this.guard.recoveryFunction.functionName, description: 'aws lambda invoke --function-name <this>' });
-    new CfnOutput(this, 'CompositeAlarmName', { value: this.guard.compositeAlarm.alarmName, description: 'disable its actions to pause the guard' });
+    new CfnOutput(this, 'CompositeAlarmName', { value: this.guard.compositeAlarm!.alarmName, description: 'disable its actions to pause the guard' });
     new CfnOutput(this, 'TopicArn', { value: this.guard.topic.topicArn, description: 'alarm and recovery notifications' });
     this.templateOptions.metadata = {
       'AWS::CloudFormation::Interface': {

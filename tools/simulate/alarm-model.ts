@@ -300,19 +300,25 @@ export function evaluateRule(rule: AlarmRule, state: (logicalId: string) => stri
   return holds(rule) ? 'ALARM' : 'OK';
 }
 
+/** Metric math's comparison operators (each gives 1 or 0). */
+type ComparisonOperator = '>' | '<' | '>=' | '<=' | '==' | '!=';
+const COMPARISONS: readonly string[] = ['>', '<', '>=', '<=', '==', '!='];
+
 /**
  * A metric-math expression as far as the guard uses them: numbers, metric IDs, `+ - * /`,
- * parentheses and `FILL(expression, number)`. Any other function throws when parsed.
+ * comparisons, `AND`, `OR`, parentheses, `FILL(expression, number)` and `IF(condition, then, else)`.
+ * Any other function throws when parsed.
  */
 export type Expression =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'metric'; readonly id: string }
   | { readonly kind: 'fill'; readonly operand: Expression; readonly value: number }
-  | { readonly kind: '+' | '-' | '*' | '/'; readonly left: Expression; readonly right: Expression };
+  | { readonly kind: 'if'; readonly condition: Expression; readonly then: Expression; readonly otherwise: Expression }
+  | { readonly kind: '+' | '-' | '*' | '/' | ComparisonOperator | 'AND' | 'OR'; readonly left: Expression; readonly right: Expression };
 
 /** Parses a metric-math expression (see `Expression`). */
 export function parseExpression(text: string): Expression {
-  const tokens = text.match(/\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/(),]|./g) ?? [];
+  const tokens = text.match(/\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|>=|<=|==|!=|[-+*/(),<>]|./g) ?? [];
   const list = tokens.filter((t) => t.trim() !== '');
   let pos = 0;
   const fail = (why: string): never => {
@@ -323,6 +329,31 @@ export function parseExpression(text: string): Expression {
       fail(`expected ${JSON.stringify(t)}, got ${list[pos] === undefined ? 'the end' : JSON.stringify(list[pos])}`);
     }
     pos += 1;
+  };
+  // Precedence, loosest first: OR, AND, comparisons, + -, * /.
+  const parseOr = (): Expression => {
+    let left = parseAnd();
+    while (list[pos] === 'OR') {
+      pos += 1;
+      left = { kind: 'OR', left, right: parseAnd() };
+    }
+    return left;
+  };
+  const parseAnd = (): Expression => {
+    let left = parseComparison();
+    while (list[pos] === 'AND') {
+      pos += 1;
+      left = { kind: 'AND', left, right: parseComparison() };
+    }
+    return left;
+  };
+  const parseComparison = (): Expression => {
+    const left = parseSum();
+    if (COMPARISONS.includes(list[pos])) {
+      const kind = list[pos++] as ComparisonOperator;
+      return { kind, left, right: parseSum() };
+    }
+    return left;
   };
   const parseSum = (): Expression => {
     let left = parseProduct();
@@ -347,7 +378,7 @@ export function parseExpression(text: string): Expression {
     }
     if (t === '(') {
       pos += 1;
-      const inner = parseSum();
+      const inner = parseOr();
       expect(')');
       return inner;
     }
@@ -364,8 +395,18 @@ export function parseExpression(text: string): Expression {
       if (list[pos] !== '(') {
         return { kind: 'metric', id: t };
       }
+      if (t === 'IF') {
+        pos += 1;
+        const condition = parseOr();
+        expect(',');
+        const then = parseOr();
+        expect(',');
+        const otherwise = parseOr();
+        expect(')');
+        return { kind: 'if', condition, then, otherwise };
+      }
       if (t !== 'FILL') {
-        return fail(`the function ${t} is not modelled (only FILL is)`);
+        return fail(`the function ${t} is not modelled (only FILL and IF are)`);
       }
       pos += 1;
       const operand = parseSum();
@@ -381,7 +422,7 @@ export function parseExpression(text: string): Expression {
     }
     return fail(`unexpected ${JSON.stringify(t)}`);
   };
-  const ast = parseSum();
+  const ast = parseOr();
   if (pos < list.length) {
     fail(`unexpected ${JSON.stringify(list[pos])}`);
   }
@@ -394,6 +435,7 @@ export function expressionIds(e: Expression): string[] {
     case 'number': return [];
     case 'metric': return [e.id];
     case 'fill': return expressionIds(e.operand);
+    case 'if': return [...new Set([e.condition, e.then, e.otherwise].flatMap(expressionIds))];
     default: return [...new Set([...expressionIds(e.left), ...expressionIds(e.right)])];
   }
 }
@@ -407,6 +449,10 @@ export function evaluateExpression(e: Expression, value: (id: string) => number 
     case 'number': return e.value;
     case 'metric': return value(e.id);
     case 'fill': return evaluateExpression(e.operand, value) ?? e.value;
+    case 'if': {
+      const condition = evaluateExpression(e.condition, value);
+      return condition === undefined ? undefined : evaluateExpression(condition !== 0 ? e.then : e.otherwise, value);
+    }
     default: {
       const l = evaluateExpression(e.left, value);
       const r = evaluateExpression(e.right, value);
@@ -418,6 +464,14 @@ export function evaluateExpression(e: Expression, value: (id: string) => number 
         case '-': return l - r;
         case '*': return l * r;
         case '/': return r === 0 ? undefined : l / r;
+        case '>': return Number(l > r);
+        case '<': return Number(l < r);
+        case '>=': return Number(l >= r);
+        case '<=': return Number(l <= r);
+        case '==': return Number(l === r);
+        case '!=': return Number(l !== r);
+        case 'AND': return Number(l !== 0 && r !== 0);
+        case 'OR': return Number(l !== 0 || r !== 0);
       }
     }
   }

@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { evaluateAlarm, type AlarmStateValue } from './alarm-evaluator';
 import { evaluateRule } from './alarm-model';
 import { compileFilterPattern } from './filter-pattern';
-import { CONNECTED_METRIC, guardAlarms } from './guard-alarms';
+import { CONNECTED_METRIC, guardAlarms, type TriggerRule } from './guard-alarms';
 import { shortName, source } from './monitor';
 import { SignalStore } from './signal-store';
 import { KafkaConnectVersion } from '../../src/kafka-connect-version';
@@ -27,6 +27,8 @@ export interface ReplayOptions {
    * exporter (a 1-minute Minimum: the guard's Connected alarm takes the metric's own period).
    */
   readonly connected?: boolean;
+  /** Replay a fleet's member (its stall and task alarms, read by its fleet) instead of a single guard. */
+  readonly member?: boolean;
 }
 
 export interface Replay {
@@ -54,8 +56,9 @@ export function replay(trace: Trace, props: Partial<DebeziumSilentFailureGuardPr
     ? new cloudwatch.Metric({ ...CONNECTED_METRIC, dimensionsMap: { connector: manifest.connectorName }, statistic: 'Minimum', period: Duration.minutes(1) })
     : undefined;
   const guardProps = { connectedMetric, ...props };
-  const key = Object.keys(props).length === 0 ? `${options.connected}` : undefined;
-  const { composite, warnings, alarms, metricFilters } = synthesized(manifest.connectorName, version, guardProps, key);
+  const trigger = options.member ? 'member' : 'guard';
+  const key = Object.keys(props).length === 0 ? `${options.connected}|${trigger}` : undefined;
+  const { composite, warnings, alarms, metricFilters } = synthesized(manifest.connectorName, version, guardProps, key, trigger);
   const start = Date.parse(manifest.startedAt);
   const signals = new SignalStore();
   for (const e of trace.logs) {
@@ -107,13 +110,13 @@ type GuardAlarms = ReturnType<typeof guardAlarms>;
 const cache = new Map<string, GuardAlarms>();
 
 /** The guard's alarms, synthesized once per connector, version and `key` (none: every time). */
-function synthesized(name: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>, key?: string): GuardAlarms {
+function synthesized(name: string, version: KafkaConnectVersion, props: Partial<DebeziumSilentFailureGuardProps>, key?: string, trigger: TriggerRule = 'guard'): GuardAlarms {
   const id = `${name}|${version.version}|${key}`;
   const found = key === undefined ? undefined : cache.get(id);
   if (found) {
     return found;
   }
-  const made = guardAlarms(name, version, props);
+  const made = guardAlarms(name, version, props, trigger);
   if (key !== undefined) {
     cache.set(id, made);
   }
@@ -123,7 +126,7 @@ function synthesized(name: string, version: KafkaConnectVersion, props: Partial<
 /** The events of the trace that the guard's offset-commit metric filter counts. */
 export function countedLines(trace: Trace): string[] {
   const version = trace.manifest.kafkaConnectVersion === '2.7.1' ? KafkaConnectVersion.V2_7_1 : KafkaConnectVersion.V3_7_X;
-  const { metricFilters } = synthesized(trace.manifest.connectorName, version, { connectedMetric: undefined }, 'false');
+  const { metricFilters } = synthesized(trace.manifest.connectorName, version, { connectedMetric: undefined }, 'false|guard');
   if (metricFilters.length !== 1) {
     throw new Error(`the guard should synthesize one metric filter, found ${metricFilters.length}`);
   }
