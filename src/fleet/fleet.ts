@@ -150,8 +150,9 @@ export class DebeziumGuardFleet extends Construct {
           finding: 'Resource::*',
           reason: 'cloudwatch:DescribeAlarms without alarm names (one call finds every metric alarm in ALARM, whatever the fleet\'s size) and '
             + (mayRecreate(strategy)
-              ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
-              : 'kafkaconnect:ListConnectors support no resource-level permissions.'),
+              ? 'kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits), kafkaconnect:CreateConnector '
+                + 'and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
+              : 'kafkaconnect:ListConnectors and cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits) support no resource-level permissions.'),
         },
         ...(mayRecreate(strategy) ? [workerConfigurationAcknowledgement(role)] : []),
         {

@@ -19,6 +19,8 @@ export const SID = {
   RECOVERY_RECORD: 'RecoveryRecord',
   NOTIFY: 'Notify',
   LIST_CONNECTORS: 'ListConnectors',
+  /** The drill counts the offset commits of the last 15 minutes (read-only). */
+  COUNT_OFFSET_COMMITS: 'CountOffsetCommits',
   RESTART_CONNECTOR: 'RestartConnector',
   FOLLOW_CONNECTOR_OPERATIONS: 'FollowConnectorOperations',
   COMPARE_WITH_RUNNING_CONNECTOR: 'CompareWithRunningConnector',
@@ -149,6 +151,9 @@ export function anyConnectorStatements(scope: Construct, strategy: string): iam.
   const statements = [
     // ListConnectors supports no resource-level permissions.
     statement(SID.LIST_CONNECTORS, ['kafkaconnect:ListConnectors'], '*'),
+    // The drill's count of the offset commits (the metric filter's metric); GetMetricStatistics
+    // supports no resource-level permissions, and reads metrics only.
+    statement(SID.COUNT_OFFSET_COMMITS, ['cloudwatch:GetMetricStatistics'], '*'),
   ];
   if (mayRecreate(strategy)) {
     statements.push(

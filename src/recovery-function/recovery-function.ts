@@ -157,8 +157,9 @@ function wildcardAcknowledgements(role: iam.Role, connectorName: string, restart
       rule: 'AwsSolutions-IAM5',
       finding: 'Resource::*',
       reason: recreates
-        ? 'kafkaconnect:ListConnectors, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
-        : 'kafkaconnect:ListConnectors supports no resource-level permissions.',
+        ? 'kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits), kafkaconnect:CreateConnector '
+          + 'and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
+        : 'kafkaconnect:ListConnectors and cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits) support no resource-level permissions.',
     },
     ...connectorAcknowledgements(role, connectorName, restarts || recreates),
     ...(recreates ? [workerConfigurationAcknowledgement(role)] : []),

@@ -5,7 +5,7 @@
  * Endpoints follow the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` settings, which is how the
  * end-to-end tests point them at the loopback emulator.
  */
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
@@ -16,9 +16,11 @@ import {
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName } from './constants';
+import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName, OFFSET_COMMIT_NAMESPACE } from './constants';
 import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
-import { LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type StateStore } from './ports';
+import {
+  LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type OffsetCommitCounter, type StateStore,
+} from './ports';
 import { configurationValues, scrubbedError } from './safe-error';
 
 /** Retry throttling and 5xx with the SDK's standard exponential backoff, a little longer than its default 3 attempts. */
@@ -221,6 +223,23 @@ export class CompositeAlarmReader implements AlarmReader {
     }
     const triggeredBy = triggeringAlarms(alarm.StateReasonData);
     return { state: alarm.StateValue ?? 'INSUFFICIENT_DATA', actionsEnabled: alarm.ActionsEnabled ?? false, ...(triggeredBy ? { triggeredBy } : {}) };
+  }
+}
+
+/** The offset commits the guard's metric filter counted: the per-minute sums of its metric, added up. */
+export class MetricOffsetCommitCounter implements OffsetCommitCounter {
+  constructor(private readonly client: CloudWatchClient, private readonly connectorName: string) {}
+
+  public async count(startMs: number, endMs: number): Promise<number> {
+    const out = await this.client.send(new GetMetricStatisticsCommand({
+      Namespace: OFFSET_COMMIT_NAMESPACE,
+      MetricName: this.connectorName,
+      StartTime: new Date(startMs),
+      EndTime: new Date(endMs),
+      Period: 60,
+      Statistics: ['Sum'],
+    }));
+    return (out.Datapoints ?? []).reduce((total, d) => total + (d.Sum ?? 0), 0);
   }
 }
 

@@ -100,6 +100,12 @@ export const MEMBER_TAG = {
   SERVICE_EXECUTION_ROLE_ARN: 'debezium-guard:service-execution-role-arn',
 } as const;
 
+/** Namespace of the offset-commit metric the guard's metric filter creates (metric name: the connector's name). */
+export const OFFSET_COMMIT_NAMESPACE = 'DebeziumGuard/OffsetCommits';
+
+/** How far back the drill counts a connector's offset commits. */
+export const DRILL_COMMIT_WINDOW_MS = 15 * 60_000;
+
 /** The recovery strategies by name: the construct's `RecoveryStrategy` values, what the function reads from `GUARD_STRATEGY`. */
 export const STRATEGY_NAMES = ['RESTART_THEN_RECREATE', 'RESTART_ONLY', 'RECREATE', 'NOTIFY_ONLY'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

@@ -3,8 +3,8 @@
  * written, no restart, delete or create), asks the decision core what it would do (decide/drill.ts),
  * sends one notice saying so, and returns the same report for scripts.
  */
-import { mayRecreate } from './constants';
-import { drillReport, type DrillInput, type Observed } from './decide/drill';
+import { DRILL_COMMIT_WINDOW_MS, mayRecreate } from './constants';
+import { COMMITS_CHECK, drillReport, type DrillInput, type Observed } from './decide/drill';
 import type { DrillReport, DrillOutcome } from './model';
 import { drillReportNotice } from './notices';
 import type { Ports } from './ports';
@@ -27,7 +27,6 @@ export interface DrillResult extends DrillReport {
 /** The checks this version of the drill does not make: the function holds no permission for them. */
 export const DRILL_NOT_CHECKED: DrillInput['notChecked'] = [
   { check: 'EventBridge rule', why: 'not checked: the function may not read its rules (events:DescribeRule, events:ListTargetsByRule); check that the guard\'s alarm rule is enabled and targets this function' },
-  { check: 'offset commits in the worker log group', why: 'not checked: the function may not read the worker log group (logs:FilterLogEvents); the offset-commit alarm\'s metric counts them' },
   { check: 'permissions of the strategy', why: 'not checked: the function may not simulate its own role (iam:SimulatePrincipalPolicy)' },
 ];
 
@@ -58,6 +57,8 @@ export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' |
       config = await attempt(() => loadConfig(ports, options, live, secrets));
     }
     const now = clock.now();
+    const counter = ports.offsetCommits;
+    const commits = counter ? await attempt(() => counter.count(now - DRILL_COMMIT_WINDOW_MS, now)) : undefined;
     const report = drillReport({
       settings,
       record,
@@ -66,7 +67,10 @@ export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' |
       alarm,
       ...(operation && 'value' in operation && operation.value !== undefined ? { operationState: operation.value } : {}),
       config,
-      notChecked: DRILL_NOT_CHECKED,
+      ...(commits ? { commits } : {}),
+      notChecked: counter ? DRILL_NOT_CHECKED : [...DRILL_NOT_CHECKED, {
+        check: COMMITS_CHECK, why: 'not checked: this run has no access to the offset-commit metric',
+      }],
     });
     telemetry.info('drill', {
       drill: report.verdict.outcome,

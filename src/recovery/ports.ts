@@ -36,6 +36,11 @@ export interface AlarmReader {
   read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[]; missing?: boolean }>;
 }
 
+export interface OffsetCommitCounter {
+  /** How many offset commits the guard's metric filter counted from `startMs` to `endMs` (0 when none). */
+  count(startMs: number, endMs: number): Promise<number>;
+}
+
 export interface Notifier {
   /** Sends one notice; its severity lets a fleet hold the others for its digest, never a CRITICAL one. */
   publish(subject: string, message: string, severity?: Severity): Promise<void>;
@@ -84,6 +89,8 @@ export interface Ports {
   readonly connectors: ConnectorApi;
   readonly config: ConfigSource;
   readonly alarm: AlarmReader;
+  /** The offset commits counted for the connector; only the drill reads them (absent: not checked). */
+  readonly offsetCommits?: OffsetCommitCounter;
   readonly notifier: Notifier;
   readonly store: StateStore;
   readonly clock: Clock;

@@ -6,7 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import {
-  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MemberAlarmReader, MskConnectApi, S3ConfigSource, SnsNotifier,
+  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MemberAlarmReader, MetricOffsetCommitCounter, MskConnectApi, S3ConfigSource,
+  SnsNotifier,
 } from './aws.lambda-shared';
 import { CONNECTOR_FIELD, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { drill, type DrillResult } from './drill-run';
@@ -111,6 +112,7 @@ function portsOf(clients: AwsClients, targets: RunTargets, clock: Clock, telemet
     connectors: new MskConnectApi(clients.kafkaConnect),
     config: new S3ConfigSource(clients.s3, targets.configBucket, targets.configKey, targets.configBucketOwner),
     alarm: targets.alarm,
+    offsetCommits: new MetricOffsetCommitCounter(clients.cloudWatch, targets.connectorName),
     notifier: targets.notifier,
     store: new DynamoStateStore(clients.dynamoDb, targets.stateTable, targets.connectorName),
     clock,

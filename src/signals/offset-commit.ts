@@ -5,8 +5,8 @@ import { guardAlarmName } from './alarm-text';
 import { signalAlarm } from './signal-alarm';
 import type { GuardSettings } from '../guard-settings';
 
-/** Namespace of the offset-commit metric created by the metric filter. */
-export const OFFSET_COMMIT_NAMESPACE = 'DebeziumGuard/OffsetCommits';
+import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
+
 
 /** The offset commits in the worker logs: the metric filter that counts them and the alarms on their silence. */
 export interface OffsetCommitSignal {

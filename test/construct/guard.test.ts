@@ -469,6 +469,8 @@ describe('IAM least privilege', () => {
     const s = statements();
     expect(s).toEqual(expect.arrayContaining([
       { Sid: 'ListConnectors', Effect: 'Allow', Action: 'kafkaconnect:ListConnectors', Resource: '*' },
+      // Read-only, for the drill: GetMetricStatistics has no resource-level permission.
+      { Sid: 'CountOffsetCommits', Effect: 'Allow', Action: 'cloudwatch:GetMetricStatistics', Resource: '*' },
       { Sid: 'RestartConnector', Effect: 'Allow', Action: 'kafkaconnect:RestartConnector', Resource: connectorArn('connector/orders-cdc/*') },
       { Sid: 'FollowConnectorOperations', Effect: 'Allow', Action: 'kafkaconnect:DescribeConnectorOperation', Resource: connectorArn('connector-operation/orders-cdc/*') },
       {
@@ -521,7 +523,7 @@ describe('IAM least privilege', () => {
       { Sid: 'RecoveryRecord', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateTable/), 'Arn'] } },
       { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/Topic/) } },
     ]));
-    expect(s).toHaveLength(14);
+    expect(s).toHaveLength(15);
     // No s3:List*, no GetBucket*, nothing else in the bucket.
     expect(JSON.stringify(s)).not.toMatch(/s3:List|s3:GetBucket|s3:\*|kafkaconnect:\*/);
   });
@@ -535,7 +537,7 @@ describe('IAM least privilege', () => {
     expect(text).not.toMatch(/DeleteConnector|CreateConnector|DescribeConnector"|ListTagsForResource|iam:PassRole|s3:GetObject|ec2:/);
     expect(text.includes('kafkaconnect:RestartConnector')).toBe(restarts);
     expect(s.map((st) => st.Sid)).toEqual([
-      'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', ...(restarts ? ['RestartConnector'] : []), 'FollowConnectorOperations',
+      'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', 'CountOffsetCommits', ...(restarts ? ['RestartConnector'] : []), 'FollowConnectorOperations',
     ]);
   });
 

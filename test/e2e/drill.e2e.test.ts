@@ -31,7 +31,7 @@ interface DrillAnswer {
 const READS = new Set([
   'kafkaconnect:ListConnectors', 'kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource',
   'kafkaconnect:DescribeWorkerConfiguration', 'kafkaconnect:DescribeConnectorOperation',
-  's3:GetObject', 'monitoring:DescribeAlarms', 'dynamodb:GetItem', 'sns:Publish',
+  's3:GetObject', 'monitoring:DescribeAlarms', 'monitoring:GetMetricStatistics', 'dynamodb:GetItem', 'sns:Publish',
 ]);
 
 function item(): string {
@@ -81,7 +81,6 @@ function status(answer: DrillAnswer): Record<string, string> {
 
 const NOT_CHECKED_HERE = {
   'EventBridge rule': 'NOT_CHECKED',
-  'offset commits in the worker log group': 'NOT_CHECKED',
   'permissions of the strategy': 'NOT_CHECKED',
 };
 
@@ -92,12 +91,42 @@ const ALL_GOOD = {
   'stored request compared with the running connector': 'OK',
   'worker configuration keeps offsets': 'OK',
   'recovery state': 'OK',
+  'offset commits in the worker log group': 'OK',
   ...NOT_CHECKED_HERE,
 };
 
+/** The offset-commit metric, as the guard's metric filter publishes it from the worker logs. */
+const COMMITS_NAMESPACE = 'DebeziumGuard/OffsetCommits';
+
+/** Starts the world with a connector that logged one commit a minute over the last 20 minutes. */
 async function start(options: StartOptions = {}): Promise<void> {
   ({ world, clock } = await startWorld(options));
+  world.emulator.cloudwatch.putMetricData(COMMITS_NAMESPACE, world.connectorName,
+    Array.from({ length: 20 }, (_, i) => ({ at: clock.now() - (i + 1) * MINUTE + 5_000, value: 1 })));
 }
+
+describe('drill: the offset commits in the worker log group', () => {
+  test('counted over the last 15 minutes from the guard\'s offset-commit metric (GetMetricStatistics, read-only)', async () => {
+    await start();
+    const { answer, message } = await drill();
+    expect(answer.checks.find((c) => c.check === 'offset commits in the worker log group')).toEqual({
+      check: 'offset commits in the worker log group', status: 'OK', detail: '15 counted commit line(s) in the last 15 min (the guard\'s offset-commit metric)',
+    });
+    expect(message).toContain('- offset commits in the worker log group: OK: 15 counted commit line(s) in the last 15 min');
+    const [read] = world.emulator.requests.of('monitoring', 'GetMetricStatistics');
+    expect(read.params).toEqual({ namespace: COMMITS_NAMESPACE, metricName: world.connectorName });
+  });
+
+  test('none in the last 15 minutes: a PROBLEM that says what to check; the verdict does not depend on it', async () => {
+    ({ world, clock } = await startWorld());
+    world.emulator.cloudwatch.putMetricData(COMMITS_NAMESPACE, world.connectorName, [{ at: clock.now() - 16 * MINUTE, value: 4 }]);
+    const { answer } = await drill();
+    expect(answer.checks.find((c) => c.check === 'offset commits in the worker log group')).toMatchObject({
+      status: 'PROBLEM', detail: expect.stringMatching(/^none counted in the last 15 min: the guard would take it for a stall or a log-delivery gap\. Check that the worker logs reach/),
+    });
+    expect(answer.verdict.outcome).toBe('WOULD_RESTART');
+  });
+});
 
 describe('drill: would restart', () => {
   test('RESTART_ONLY, healthy connector, alarm OK: would restart; the stored request is not checked (the role may not read it)', async () => {

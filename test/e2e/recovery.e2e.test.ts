@@ -463,7 +463,14 @@ describe('faults', () => {
     clock.advance(2 * MINUTE);
     const dying = world.tick(); // reaches CreateConnector and hangs: this run never returns
     dying.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
+    // Until its CreateConnector hangs: a fixed sleep raced it on a loaded machine, and the next tick's
+    // create (after the lease expired in fake time) was then the one that hung, and the test with it.
+    for (let waited = 0; world.emulator.requests.of('kafkaconnect', 'CreateConnector').length === 0; waited += 10) {
+      if (waited >= 10_000) {
+        throw new Error('the dying run never reached CreateConnector');
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
     expect(kafkaconnect.connector('orders-cdc')).toBeUndefined();
     // WHEN the next ticks run (the dead run's lease expires after 3 minutes)
     await tickUntil(world, clock, () => subjects().some((s) => s.includes('recovered')), alarmFollowsHealth(world));

@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { credentials, errorOf, REGION } from './helpers';
@@ -190,5 +190,32 @@ describe('S3, SNS and CloudWatch', () => {
     expect(emulator.requests.of('monitoring', 'ListTagsForResource').map(r => [r.params.resourceArn, r.status])).toEqual([
       [alarm.arn, 200], [cwm.alarm('untagged')!.arn, 200], [`${alarm.arn}-gone`, 404], ['orders-debezium-guard', 400],
     ]);
+  });
+
+  test('CloudWatch GetMetricStatistics: one datapoint per period with values, from what was published; bad input is refused', async () => {
+    const t0 = clock.now();
+    emulator.cloudwatch.putMetricData('DebeziumGuard/OffsetCommits', 'orders', [
+      { at: t0 - 170_000, value: 1 }, { at: t0 - 150_000, value: 2 }, { at: t0 - 50_000, value: 4 }, { at: t0 + 10_000, value: 8 },
+    ]);
+    const out = await cw.send(new GetMetricStatisticsCommand({
+      Namespace: 'DebeziumGuard/OffsetCommits', MetricName: 'orders', StartTime: new Date(t0 - 180_000), EndTime: new Date(t0), Period: 60, Statistics: ['Sum', 'SampleCount'],
+    }));
+    expect(out.Label).toBe('orders');
+    expect(out.Datapoints).toEqual([
+      { Timestamp: new Date(t0 - 180_000), Sum: 3, SampleCount: 2, Unit: 'None' },
+      { Timestamp: new Date(t0 - 60_000), Sum: 4, SampleCount: 1, Unit: 'None' },
+    ]);
+    const other = await cw.send(new GetMetricStatisticsCommand({
+      Namespace: 'DebeziumGuard/OffsetCommits', MetricName: 'payments', StartTime: new Date(t0 - 180_000), EndTime: new Date(t0), Period: 60, Statistics: ['Sum'],
+    }));
+    expect(other.Datapoints).toEqual([]);
+    const badPeriod = await errorOf(() => cw.send(new GetMetricStatisticsCommand({
+      Namespace: 'N', MetricName: 'm', StartTime: new Date(t0 - 180_000), EndTime: new Date(t0), Period: 90, Statistics: ['Sum'],
+    })));
+    expect(badPeriod.name).toBe('InvalidParameterValueException');
+    const backwards = await errorOf(() => cw.send(new GetMetricStatisticsCommand({
+      Namespace: 'N', MetricName: 'm', StartTime: new Date(t0), EndTime: new Date(t0 - 60_000), Period: 60, Statistics: ['Sum'],
+    })));
+    expect(backwards.name).toBe('InvalidParameterValueException');
   });
 });

@@ -5,7 +5,7 @@
  * `createClients()` over a scripted transport, under fake timers: offline, no sleeping.
  */
 import { Readable } from 'stream';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BadRequestException, ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
@@ -18,7 +18,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  CompositeAlarmReader, createClients, DynamoStateStore, MskConnectApi, S3ConfigSource, SnsNotifier, triggeringAlarms,
+  CompositeAlarmReader, createClients, DynamoStateStore, MetricOffsetCommitCounter, MskConnectApi, S3ConfigSource, SnsNotifier, triggeringAlarms,
 } from '../../src/recovery/aws.lambda-shared';
 import { INITIAL_RECORD, type RecoveryRecord } from '../../src/recovery/model';
 import { LeaseLostError } from '../../src/recovery/ports';
@@ -332,6 +332,23 @@ describe('S3ConfigSource', () => {
   test('other S3 errors propagate', async () => {
     s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'InternalError', $fault: 'server', message: 'We encountered an internal error', $metadata: { httpStatusCode: 500 } }));
     await expect(source.read()).rejects.toThrow('We encountered an internal error');
+  });
+});
+
+describe('MetricOffsetCommitCounter', () => {
+  test('adds up the per-minute sums of the guard\'s offset-commit metric (none published: 0)', async () => {
+    const cw = mockClient(CloudWatchClient);
+    try {
+      const counter = new MetricOffsetCommitCounter(new CloudWatchClient({ region: 'eu-west-1' }), 'orders');
+      cw.on(GetMetricStatisticsCommand).resolvesOnce({ Datapoints: [{ Sum: 2 }, { Sum: 3 }, {}] }).resolvesOnce({});
+      await expect(counter.count(0, 900_000)).resolves.toBe(5);
+      await expect(counter.count(0, 900_000)).resolves.toBe(0);
+      expect(cw).toHaveReceivedCommandWith(GetMetricStatisticsCommand, {
+        Namespace: 'DebeziumGuard/OffsetCommits', MetricName: 'orders', StartTime: new Date(0), EndTime: new Date(900_000), Period: 60, Statistics: ['Sum'],
+      });
+    } finally {
+      cw.restore();
+    }
   });
 });
 

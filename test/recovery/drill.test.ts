@@ -45,6 +45,17 @@ describe('drill verdict', () => {
     expect(report.checks.filter((c) => c.status !== 'OK')).toEqual([{ check: 'EventBridge rule', status: 'NOT_CHECKED', detail: 'not checked: no permission' }]);
   });
 
+  test.each([
+    [{ value: 12 }, 'OK', '12 counted commit line(s) in the last 15 min (the guard\'s offset-commit metric)'],
+    [{ value: 0 }, 'PROBLEM', expect.stringMatching(/^none counted in the last 15 min: the guard would take it for a stall or a log-delivery gap/)],
+    [{ error: 'Throttling: Rate exceeded' }, 'NOT_CHECKED', 'could not be counted: Throttling: Rate exceeded'],
+  ])('the offset commits counted (%j): %s, after the recovery state; the verdict does not depend on them', (commits, status, detail) => {
+    const report = drillReport(input({ commits: commits as DrillInput['commits'] }));
+    expect(report.checks.map((c) => c.check).slice(-2)).toEqual(['offset commits in the worker log group', 'EventBridge rule']);
+    expect(report.checks.find((c) => c.check === 'offset commits in the worker log group')).toEqual({ check: 'offset commits in the worker log group', status, detail });
+    expect(report.verdict).toEqual(drillReport(input()).verdict);
+  });
+
   test('an error reading the stored request: a real run would fail before any delete', () => {
     const report = drillReport(input({ connector: { value: { ...RUNNING, state: 'FAILED' } }, config: { error: 'AccessDenied: denied (HTTP 403)' } }));
     expect(report.verdict).toEqual({

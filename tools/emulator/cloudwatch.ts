@@ -56,9 +56,22 @@ function invalidValue(message: string): ServiceError {
   return new ServiceError(400, 'InvalidParameterValue', message);
 }
 
-/** CloudWatch alarms, set programmatically and read through DescribeAlarms and ListTagsForResource. */
+/** One published value of a metric (what PutMetricData or a metric filter would add). */
+export interface MetricDatapoint {
+  /** Emulator clock time (ms). */
+  readonly at: number;
+  readonly value: number;
+}
+
+const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
+
+/**
+ * CloudWatch alarms, set programmatically and read through DescribeAlarms and ListTagsForResource;
+ * metrics (without dimensions), published programmatically and read through GetMetricStatistics.
+ */
 export class CloudWatchModel {
   private readonly alarms = new Map<string, AlarmInfo>();
+  private readonly metrics = new Map<string, MetricDatapoint[]>();
 
   constructor(private readonly clock: Clock, private readonly region: string, private readonly account: string) {}
 
@@ -82,6 +95,54 @@ export class CloudWatchModel {
     };
     this.alarms.set(name, alarm);
     return alarm;
+  }
+
+  /** Publishes values of a metric without dimensions (as a metric filter publishes its count). */
+  public putMetricData(namespace: string, metricName: string, datapoints: readonly MetricDatapoint[]): void {
+    const key = `${namespace}\u0000${metricName}`;
+    this.metrics.set(key, [...(this.metrics.get(key) ?? []), ...datapoints]);
+  }
+
+  /**
+   * @internal GetMetricStatistics over a decoded JSON body: one datapoint per period that holds values
+   * (none for an empty one), aligned to the start time, for a metric without dimensions.
+   */
+  public statistics(input: Record<string, unknown>): Record<string, unknown> {
+    const namespace = optionalString(input.Namespace, 'Namespace');
+    const metricName = optionalString(input.MetricName, 'MetricName');
+    const statistics = optionalStringList(input.Statistics, 'Statistics', 5);
+    for (const [name, value] of [['Namespace', namespace], ['MetricName', metricName], ['StartTime', input.StartTime], ['EndTime', input.EndTime], ['Period', input.Period]] as const) {
+      if (value === undefined || value === null) {
+        throw new ServiceError(400, 'MissingParameter', `The parameter ${name} is required.`);
+      }
+    }
+    if (!statistics || statistics.length === 0 || statistics.some((st) => !STATISTICS.includes(st))) {
+      throw invalidValue(`Statistics must be one or more of ${STATISTICS.join(', ')}.`);
+    }
+    const [start, end, period] = [input.StartTime, input.EndTime, input.Period].map(Number);
+    if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) {
+      throw invalidValue('The parameter Period must be a multiple of 60.');
+    }
+    if (!(start < end)) {
+      throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+    }
+    if ((end - start) / period > 1440) {
+      throw invalidValue('You have requested up to 1,441 datapoints, which exceeds the limit of 1,440.');
+    }
+    const values = this.metrics.get(`${namespace}\u0000${metricName}`) ?? [];
+    const datapoints: Record<string, unknown>[] = [];
+    for (let from = start; from < end; from += period) {
+      const inPeriod = values.filter((d) => d.at >= from * 1000 && d.at < Math.min(from + period, end) * 1000).map((d) => d.value);
+      if (inPeriod.length === 0) {
+        continue;
+      }
+      const sum = inPeriod.reduce((a, b) => a + b, 0);
+      const all: Record<string, number> = {
+        SampleCount: inPeriod.length, Average: sum / inPeriod.length, Sum: sum, Minimum: Math.min(...inPeriod), Maximum: Math.max(...inPeriod),
+      };
+      datapoints.push({ Timestamp: from, Unit: 'None', ...Object.fromEntries(statistics.map((st) => [st, all[st]])) });
+    }
+    return { Label: metricName, Datapoints: datapoints };
   }
 
   public alarm(name: string): AlarmInfo | undefined {
@@ -212,6 +273,13 @@ export class CloudWatchHandler implements ServiceHandler {
         operation,
         params: { alarmNames: stringListOrUndefined(body?.AlarmNames), alarmTypes: stringListOrUndefined(body?.AlarmTypes) },
         run: awsJsonRun(body, 'Request body is not a valid JSON object.', b => this.model.describe(b)),
+      };
+    }
+    if (operation === 'GetMetricStatistics' && req.method === 'POST') {
+      return {
+        operation,
+        params: { namespace: typeof body?.Namespace === 'string' ? body.Namespace : undefined, metricName: typeof body?.MetricName === 'string' ? body.MetricName : undefined },
+        run: awsJsonRun(body, 'Request body is not a valid JSON object.', b => this.model.statistics(b)),
       };
     }
     if (operation === 'ListTagsForResource' && req.method === 'POST') {

@@ -5,7 +5,7 @@
  * it answers once that restart did not help. A drill that disagreed with the real run would be
  * worse than none.
  */
-import { mayRecreate } from '../constants';
+import { DRILL_COMMIT_WINDOW_MS, mayRecreate } from '../constants';
 import { decide } from '../decide';
 import { minutes } from '../duration';
 import type {
@@ -33,9 +33,17 @@ export interface DrillInput {
    * reads it before a delete; or why the drill did not read it (`skipped`), or the error that stopped it.
    */
   readonly config: Observed<ConfigCheck> | { readonly skipped: string };
+  /**
+   * The offset commits the guard's metric filter counted in the last `DRILL_COMMIT_WINDOW_MS`, or the
+   * error that stopped the count; absent when this function cannot count them.
+   */
+  readonly commits?: Observed<number>;
   /** The checks this drill does not make, each with why. */
   readonly notChecked: ReadonlyArray<{ readonly check: string; readonly why: string }>;
 }
+
+/** The drill's check of the worker logs: what the offset-commit alarms count. */
+export const COMMITS_CHECK = 'offset commits in the worker log group';
 
 /** The drill's report: the verdict from the decision core, and each check's result. */
 export function drillReport(input: DrillInput): DrillReport {
@@ -99,8 +107,25 @@ function checks(input: DrillInput): DrillCheck[] {
     alarmCheck(input),
     ...storedRequestChecks(input),
     recoveryStateCheck(input),
+    ...(input.commits ? [commitsCheck(input.commits)] : []),
     ...input.notChecked.map(({ check, why }): DrillCheck => ({ check, status: 'NOT_CHECKED', detail: why })),
   ];
+}
+
+function commitsCheck(commits: Observed<number>): DrillCheck {
+  const check = COMMITS_CHECK;
+  const window = minutes(DRILL_COMMIT_WINDOW_MS);
+  if ('error' in commits) {
+    return { check, status: 'NOT_CHECKED', detail: `could not be counted: ${commits.error}` };
+  }
+  return commits.value > 0
+    ? { check, status: 'OK', detail: `${commits.value} counted commit line(s) in the last ${window} (the guard's offset-commit metric)` }
+    : {
+      check,
+      status: 'PROBLEM',
+      detail: `none counted in the last ${window}: the guard would take it for a stall or a log-delivery gap. Check that the worker logs reach the log group `
+        + '(logDelivery.workerLogDelivery), that offsetCommitPattern fits the Kafka Connect version, and that an idle database gets Debezium heartbeats',
+    };
 }
 
 function connectorCheck(input: DrillInput): DrillCheck {
