@@ -24,6 +24,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@types/node@^20',
+    // The version the Go module aws-cdk-go/awscdk/v2 of cdkVersion requires (its go.mod): pacmak writes
+    // the npm tree's version into the Go package's go.mod, and the Go proxy refuses the newer 53.28.0
+    // npm would pick. Move it with cdkVersion (package:go fails in .ci/run when they disagree).
+    '@aws-cdk/cloud-assembly-schema@53.25.0',
     '@types/aws-lambda',
     'esbuild@0.28.2',
     'cdk-nag@^2.37',
