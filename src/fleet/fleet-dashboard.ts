@@ -28,7 +28,7 @@ export function fleetDashboard(scope: Construct, props: FleetDashboardProps): cl
     period: Duration.minutes(5),
   });
   dashboard.addWidgets(new cloudwatch.TextWidget({
-    markdown: `# Debezium guard fleet ${props.fleetPath}\nAlarms of every member (stall, tasks, offset commits); the table lists each connector the fleet has recovered (the others are IDLE and never recovered).`,
+    markdown: `# Debezium guard fleet ${props.fleetPath}\nTrigger alarms of every member (stall, tasks, and Connected or lag where set); the table lists each connector the fleet has recovered (the others are IDLE and never recovered).`,
     width: 24,
     height: 2,
   }));

@@ -24,16 +24,33 @@ export interface FleetMember {
 export interface FleetDirectory {
   /** The member alarms in ALARM with their actions enabled (one paginated DescribeAlarms). */
   alarming(): Promise<MemberAlarms>;
-  /** Every member's recovery record, with its lease's expiry (one paginated Scan of the fleet's table). */
-  records(): Promise<MemberRecord[]>;
+  /**
+   * Every member's recovery record, with its lease's expiry, and the log-delivery warnings sent (one
+   * paginated Scan of the fleet's table).
+   */
+  state(): Promise<FleetState>;
+  /**
+   * Records that the member's log-delivery gap that began at `since` was warned of; false when it
+   * already was (a conditional write: two runs never both warn).
+   */
+  claimLogWarning(connectorName: string, since: number): Promise<boolean>;
   /** The member's registration; undefined when the connector's stall alarm does not carry this fleet's tag. */
   member(connectorName: string): Promise<FleetMember | undefined>;
 }
 
+/** What the fleet's table holds. */
+export interface FleetState {
+  readonly records: MemberRecord[];
+  /** For each member warned of a log-delivery gap, when that gap began (its offset-commit alarm's transition, ms). */
+  readonly logWarnedFor: Record<string, number>;
+}
+
 /** What the member alarms in ALARM say, by connector (any guard's, this fleet's or not). */
 export interface MemberAlarms {
-  /** The connectors with a trigger alarm (stall, tasks, Connected, lag) in ALARM. */
+  /** The connectors with a trigger alarm (stall, tasks, Connected, lag) in ALARM, actions enabled. */
   readonly triggered: string[];
+  /** The connectors with a trigger alarm in ALARM whose actions are disabled (paused): not run, not healthy either. */
+  readonly paused: string[];
   /** The connectors whose offset-commit alarm is in ALARM, with when it entered ALARM (ms). */
   readonly logsSilentSince: Record<string, number>;
 }
@@ -132,8 +149,13 @@ export async function fleetRun(
       return { connector, failed: true };
     }
   });
-  for (const connector of tick?.logsSilent ?? []) {
-    await warnLogDelivery(directory, digest, telemetry, connector);
+  for (const { connector, since } of tick?.logsSilent ?? []) {
+    // A warning not sent now is sent by a later tick (nothing was claimed): never at the digest's expense.
+    if (options.remainingMs && options.remainingMs() < MEMBER_RUN_RESERVE_MS) {
+      telemetry.info('too little time left in this run; the next tick warns of this member\'s silent logs', { connector });
+      continue;
+    }
+    await warnLogDelivery(directory, digest, telemetry, connector, since);
   }
   const failed = runs.filter((r) => r.failed).map((r) => r.connector);
   try {
@@ -152,14 +174,13 @@ export async function fleetRun(
 
 /**
  * The members a tick runs: those in flight (not IDLE, or leased) and those with a trigger alarm in
- * ALARM; and those whose worker logs went silent in the minute before this one while they were
- * neither alarming nor in flight (a log-delivery gap, warned of once). Every fifth minute the records
- * it reads anyway are logged, one line a member, for the fleet dashboard.
+ * ALARM; and the members to warn of a log-delivery gap (`logGapsToWarn`). Every fifth minute the
+ * records it reads anyway are logged, one line a member, for the fleet dashboard.
  */
 async function tickCandidates(
   directory: FleetDirectory, telemetry: Telemetry, options: FleetRunOptions,
-): Promise<{ candidates: string[]; logsSilent: string[] }> {
-  const records = await directory.records();
+): Promise<{ candidates: string[]; logsSilent: LogGap[] }> {
+  const { records, logWarnedFor } = await directory.state();
   // Every fifth minute is enough for the dashboard's table, at a fifth of the log it would cost.
   const statusMinute = Math.floor(options.now / 60_000) % STATUS_EVERY_MINUTES === 0;
   for (const { connector, record } of statusMinute ? records : []) {
@@ -175,28 +196,35 @@ async function tickCandidates(
   const inFlight = records.filter((r) => r.record.phase !== 'IDLE' || r.leaseUntil > options.now).map((r) => r.connector);
   const alarms = await directory.alarming();
   const candidates = [...new Set([...inFlight, ...alarms.triggered])].sort();
-  return { candidates, logsSilent: newlySilent(alarms.logsSilentSince, candidates, options.now) };
+  return { candidates, logsSilent: logGapsToWarn(alarms.logsSilentSince, logWarnedFor, [...candidates, ...alarms.paused]) };
+}
+
+/** A member's worker logs silent since `since` (its offset-commit alarm's transition to ALARM, ms). */
+export interface LogGap {
+  readonly connector: string;
+  readonly since: number;
 }
 
 /**
- * The connectors whose offset-commit alarm entered ALARM in the whole minute before `now`'s, and that
- * are neither alarming nor in flight. Ticks run once a minute, so each transition falls in exactly one
- * tick's minute: the warning goes out once, with no state kept (a tick that does not run loses it).
+ * The members whose offset-commit alarm is in ALARM while none of their trigger alarms is (paused or
+ * not) and they are not in flight, not yet warned of this gap (`warnedFor`, kept in the fleet's table).
  * A stall makes the stall alarm fire well before the offset-commit window fills, so a silent log with
- * the stall alarm OK means the connector still polls or writes: the logs are not arriving.
+ * the stall alarm OK means the connector still polls or writes: the logs are not arriving. A gap that
+ * began during a recovery is warned of once the recovery is over, if the logs are still silent.
  */
-export function newlySilent(logsSilentSince: Record<string, number>, busy: readonly string[], now: number): string[] {
-  const minute = Math.floor(now / 60_000) * 60_000;
+export function logGapsToWarn(logsSilentSince: Record<string, number>, warnedFor: Record<string, number>, busy: readonly string[]): LogGap[] {
   return Object.entries(logsSilentSince)
-    .filter(([connector, since]) => since >= minute - 60_000 && since < minute && !busy.includes(connector))
-    .map(([connector]) => connector)
-    .sort();
+    .filter(([connector, since]) => !busy.includes(connector) && warnedFor[connector] !== since)
+    .map(([connector, since]) => ({ connector, since }))
+    .sort((a, b) => (a.connector < b.connector ? -1 : a.connector > b.connector ? 1 : 0));
 }
 
-/** One WARNING in the run's digest for a member's log-delivery gap; nothing for a connector of another fleet. */
-async function warnLogDelivery(directory: FleetDirectory, digest: NoticeDigest, telemetry: Telemetry, connector: string): Promise<void> {
+/** One WARNING in the run's digest for a member's log-delivery gap, once per gap; nothing for a connector of another fleet. */
+async function warnLogDelivery(
+  directory: FleetDirectory, digest: NoticeDigest, telemetry: Telemetry, connector: string, since: number,
+): Promise<void> {
   try {
-    if (!await directory.member(connector)) {
+    if (!await directory.member(connector) || !await directory.claimLogWarning(connector, since)) {
       return;
     }
     const silent = memberAlarmName(connector, MEMBER_SIGNAL.OFFSET_COMMITS);

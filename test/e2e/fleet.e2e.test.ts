@@ -53,7 +53,7 @@ describe('a healthy fleet', () => {
 });
 
 describe('a member\'s worker logs stop arriving while it produces', () => {
-  test('its offset-commit alarm entering ALARM with its stall alarm OK: one WARNING in the next tick\'s digest, nothing restarted, nothing written', async () => {
+  test('its offset-commit alarm entering ALARM with its stall alarm OK: one WARNING in the next tick\'s digest, nothing restarted, the warning recorded once', async () => {
     world = await FleetWorld.start({ clock, size: 3, concurrency: 4 });
     clock.advance(MINUTE);
     world.emulator.cloudwatch.setAlarm('cdc-001-debezium-guard-offset-commits', { state: 'ALARM' });
@@ -66,7 +66,22 @@ describe('a member\'s worker logs stop arriving while it produces', () => {
     expect(world.notices().map((n) => n.subject)).toEqual(['WARNING: worker logs of cdc-001 stopped arriving']);
     expect(world.notices()[0].message).toContain('The guard does not restart or re-create it for this.');
     expect(world.emulator.requests.of('kafkaconnect')).toEqual([]);
-    expect(world.emulator.requests.of('dynamodb', 'PutItem')).toEqual([]);
+    // One write: the claim that this gap was warned of (the later ticks read it in their Scan), no record.
+    expect(world.emulator.requests.of('dynamodb', 'PutItem').map((r) => r.status)).toEqual([200]);
+    expect(world.names.map((name) => world!.record(name))).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('a member paused (its stall alarm\'s actions disabled) while it stalls gets no "logs are not arriving" warning', async () => {
+    world = await FleetWorld.start({ clock, size: 2, concurrency: 4 });
+    world.emulator.cloudwatch.setAlarm('cdc-000-debezium-guard-stall', { state: 'ALARM', actionsEnabled: false });
+    clock.advance(MINUTE);
+    world.emulator.cloudwatch.setAlarm('cdc-000-debezium-guard-offset-commits', { state: 'ALARM' });
+    for (let minute = 0; minute < 3; minute++) {
+      clock.advance(MINUTE);
+      expect((await world.tick()).runs).toEqual([]);
+    }
+    expect(world.notices()).toEqual([]);
+    expect(world.emulator.requests.of('kafkaconnect')).toEqual([]);
   });
 });
 

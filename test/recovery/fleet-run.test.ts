@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MemberAlarmReader } from '../../src/recovery/aws.lambda-shared';
 import { AwsFleetDirectory } from '../../src/recovery/fleet-directory.lambda-shared';
-import { fleetRun, MEMBER_RUN_RESERVE_MS, newlySilent, type FleetDirectory } from '../../src/recovery/fleet-run';
+import { fleetRun, logGapsToWarn, MEMBER_RUN_RESERVE_MS, type FleetDirectory } from '../../src/recovery/fleet-run';
 import type { Settings } from '../../src/recovery/model';
 import type { Telemetry } from '../../src/recovery/ports';
 
@@ -25,11 +25,15 @@ describe('a fleet tick\'s status lines (what the fleet dashboard\'s table reads)
     const lines: Array<[string, Record<string, unknown> | undefined]> = [];
     const telemetry: Telemetry = { info: (m, f) => lines.push([m, f]), error: () => undefined, metric: () => undefined };
     const directory: FleetDirectory = {
-      alarming: async () => ({ triggered: [], logsSilentSince: {} }),
-      records: async () => [
-        { connector: 'orders', record: { phase: 'IDLE', attempts: [T0 - 7 * HOUR, T0 - 2 * HOUR] }, leaseUntil: 0 },
-        { connector: 'payments', record: { phase: 'IDLE', attempts: [], escalation: 'BUDGET_EXHAUSTED' } as any, leaseUntil: 0 },
-      ],
+      alarming: async () => ({ triggered: [], paused: [], logsSilentSince: {} }),
+      state: async () => ({
+        records: [
+          { connector: 'orders', record: { phase: 'IDLE', attempts: [T0 - 7 * HOUR, T0 - 2 * HOUR] }, leaseUntil: 0 },
+          { connector: 'payments', record: { phase: 'IDLE', attempts: [], escalation: 'BUDGET_EXHAUSTED' } as any, leaseUntil: 0 },
+        ],
+        logWarnedFor: {},
+      }),
+      claimLogWarning: async () => true,
       member: async () => { throw new Error('no member is looked up when none needs a run'); },
     };
     const summary = await fleetRun(directory, () => { throw new Error('no member is run'); }, { publish: async () => undefined }, telemetry, {
@@ -45,8 +49,9 @@ describe('a fleet tick\'s status lines (what the fleet dashboard\'s table reads)
   test('a record leased by a run that died is in flight, IDLE or not', async () => {
     const looked: string[] = [];
     const directory: FleetDirectory = {
-      alarming: async () => ({ triggered: ['customers'], logsSilentSince: {} }),
-      records: async () => [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: T0 + 60_000 }],
+      alarming: async () => ({ triggered: ['customers'], paused: [], logsSilentSince: {} }),
+      state: async () => ({ records: [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: T0 + 60_000 }], logWarnedFor: {} }),
+      claimLogWarning: async () => true,
       member: async (name) => { looked.push(name); return undefined; },
     };
     const telemetry: Telemetry = { info: () => undefined, error: () => undefined, metric: () => undefined };
@@ -65,8 +70,9 @@ describe('a fleet run\'s time and records', () => {
     const lines: string[] = [];
     const telemetry: Telemetry = { ...quiet, info: (m) => lines.push(m) };
     const directory: FleetDirectory = {
-      alarming: async () => ({ triggered: [], logsSilentSince: {} }),
-      records: async () => [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: 0 }],
+      alarming: async () => ({ triggered: [], paused: [], logsSilentSince: {} }),
+      state: async () => ({ records: [{ connector: 'orders', record: { phase: 'IDLE', attempts: [] }, leaseUntil: 0 }], logWarnedFor: {} }),
+      claimLogWarning: async () => true,
       member: async () => undefined,
     };
     for (let minute = 0; minute < 10; minute++) {
@@ -82,8 +88,9 @@ describe('a fleet run\'s time and records', () => {
     const started: string[] = [];
     const sent: string[] = [];
     const directory: FleetDirectory = {
-      alarming: async () => ({ triggered: ['a', 'b', 'c'], logsSilentSince: {} }),
-      records: async () => [],
+      alarming: async () => ({ triggered: ['a', 'b', 'c'], paused: [], logsSilentSince: {} }),
+      state: async () => ({ records: [], logWarnedFor: {} }),
+      claimLogWarning: async () => true,
       member: async (connector) => {
         started.push(connector);
         left -= 10_000; // each member's run takes ten seconds of the function's time
@@ -102,7 +109,7 @@ describe('a fleet run\'s time and records', () => {
     try {
       ddb.on(ScanCommand).resolves({ Items: [{ pk: { S: 'orders' }, record: { S: '{not json' } }, { pk: { S: 'customers' }, record: { S: '{"phase":"IDLE","attempts":[]}' } }] });
       const directory = new AwsFleetDirectory(new CloudWatchClient({ region: 'eu-west-1' }), new DynamoDBClient({ region: 'eu-west-1' }), 'table', 'fleet');
-      const records = await directory.records();
+      const { records } = await directory.state();
       expect(records.map((r) => [r.connector, r.record.phase])).toEqual([['orders', 'UNREADABLE'], ['customers', 'IDLE']]);
     } finally {
       ddb.restore();
@@ -115,7 +122,7 @@ describe('a fleet member\'s alarms, read without a composite alarm', () => {
     AlarmName: name, AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`, StateValue: 'ALARM' as const, ActionsEnabled: true, ...more,
   });
 
-  test('one DescribeAlarms of the metric alarms in ALARM: trigger signals start a run, a silent log is dated, other alarms and paused ones are left alone', async () => {
+  test('one DescribeAlarms of the metric alarms in ALARM: trigger signals start a run, paused ones do not (but are not healthy), a silent log is dated, other alarms are left alone', async () => {
     const cw = mockClient(CloudWatchClient);
     try {
       const silentAt = new Date(T0 - 30_000);
@@ -133,7 +140,9 @@ describe('a fleet member\'s alarms, read without a composite alarm', () => {
         ],
       });
       const directory = new AwsFleetDirectory(new CloudWatchClient({ region: 'eu-west-1' }), new DynamoDBClient({ region: 'eu-west-1' }), 'table', 'fleet');
-      expect(await directory.alarming()).toEqual({ triggered: ['customers', 'orders', 'pay-ments'], logsSilentSince: { billing: silentAt.getTime() } });
+      expect(await directory.alarming()).toEqual({
+        triggered: ['customers', 'orders', 'pay-ments'], paused: ['paused'], logsSilentSince: { billing: silentAt.getTime() },
+      });
       expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toEqual({ AlarmTypes: ['MetricAlarm'], StateValue: 'ALARM', MaxRecords: 100, NextToken: undefined });
     } finally {
       cw.restore();
@@ -180,29 +189,20 @@ describe('a member\'s log-delivery warning', () => {
   const quiet: Telemetry = { info: () => undefined, error: () => undefined, metric: () => undefined };
   const member = (connectorName: string) => ({ connectorName, configBucket: 'b', configKey: 'k', configBucketOwner: '1', serviceExecutionRoleArn: 'r' });
 
-  test('once: for the offset-commit alarms that entered ALARM in the whole minute before this tick\'s, unless the connector alarms or is in flight', () => {
-    const minute = T0 + 5 * 60_000;
-    const now = minute + 7_000;
-    expect(newlySilent({
-      a: minute - 60_000, // the first instant of the previous minute
-      b: minute - 1, // its last
-      c: minute, // this minute: the next tick's
-      d: minute - 60_001, // the minute before: the previous tick's
-      e: minute - 30_000, // alarming
-      f: minute - 30_000, // in flight
-    }, ['e', 'f'], now)).toEqual(['a', 'b']);
-    // Whatever second of the minute the ticks run at, each transition is warned of by exactly one tick.
-    for (const second of [0, 1, 30, 59]) {
-      const hits = [0, 1, 2].map((m) => newlySilent({ x: minute - 12_345 }, [], minute - 60_000 + m * 60_000 + second * 1000).length);
-      expect(hits).toEqual([0, 1, 0]);
-    }
+  test('for each gap once: an offset-commit alarm in ALARM, no trigger alarm up (paused or not), not in flight, not yet warned of that transition', () => {
+    expect(logGapsToWarn(
+      { a: T0, b: T0, c: T0, d: T0, e: T0 },
+      { b: T0, c: T0 - 60_000 },
+      ['d', 'e'],
+    )).toEqual([{ connector: 'a', since: T0 }, { connector: 'c', since: T0 }]);
   });
 
   test('goes into the run\'s digest as a WARNING naming the alarms, only for this fleet\'s members', async () => {
     const sent: Array<[string, string, string | undefined]> = [];
     const directory: FleetDirectory = {
-      alarming: async () => ({ triggered: [], logsSilentSince: { orders: T0 - 30_000, stranger: T0 - 30_000 } }),
-      records: async () => [],
+      alarming: async () => ({ triggered: [], paused: [], logsSilentSince: { orders: T0 - 30_000, stranger: T0 - 30_000 } }),
+      state: async () => ({ records: [], logWarnedFor: {} }),
+      claimLogWarning: async () => true,
       member: async (name) => (name === 'orders' ? member(name) : undefined),
     };
     const summary = await fleetRun(directory, () => { throw new Error('nothing is run for a silent log'); },
@@ -214,5 +214,34 @@ describe('a member\'s log-delivery warning', () => {
     expect(sent[0][0]).toBe('WARNING: worker logs of orders stopped arriving');
     expect(sent[0][1]).toContain('orders-debezium-guard-offset-commits in ALARM, orders-debezium-guard-stall not');
     expect(sent[0][2]).toBe('WARNING');
+  });
+
+  test('claimed before it is sent: a gap already claimed (another run, or an earlier tick) is not warned of again', async () => {
+    const sent: string[] = [];
+    const claims: Array<[string, number]> = [];
+    const directory: FleetDirectory = {
+      alarming: async () => ({ triggered: [], paused: [], logsSilentSince: { orders: T0 - 30_000 } }),
+      state: async () => ({ records: [], logWarnedFor: {} }),
+      claimLogWarning: async (name, since) => { claims.push([name, since]); return false; },
+      member: async (name) => member(name),
+    };
+    await fleetRun(directory, () => { throw new Error('no run'); }, { publish: async (subject) => { sent.push(subject); } }, quiet, {
+      settings: SETTINGS, trigger: 'TICK', runId: 'r', leaseMs: 180_000, concurrency: 4, now: T0,
+    });
+    expect(claims).toEqual([['orders', T0 - 30_000]]);
+    expect(sent).toEqual([]);
+  });
+
+  test('with too little of the function\'s time left, no warning is claimed or sent: a later tick sends it', async () => {
+    const directory: FleetDirectory = {
+      alarming: async () => ({ triggered: [], paused: [], logsSilentSince: { orders: T0 - 30_000 } }),
+      state: async () => ({ records: [], logWarnedFor: {} }),
+      claimLogWarning: async () => { throw new Error('nothing is claimed'); },
+      member: async () => { throw new Error('nothing is looked up'); },
+    };
+    const summary = await fleetRun(directory, () => { throw new Error('no run'); }, { publish: async () => { throw new Error('nothing is sent'); } }, quiet, {
+      settings: SETTINGS, trigger: 'TICK', runId: 'r', leaseMs: 180_000, concurrency: 4, now: T0, remainingMs: () => MEMBER_RUN_RESERVE_MS - 1,
+    });
+    expect(summary.runs).toEqual([]);
   });
 });
