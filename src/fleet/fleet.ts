@@ -17,7 +17,7 @@ import { settleRecovery } from '../guard-settings';
 import { nagText } from '../nag';
 import { notificationTopic } from '../notification-topic';
 import type { RecoveryStrategy } from '../props';
-import { ENV, MEMBER_SIGNAL, memberAlarmName, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_INPUT } from '../recovery/constants';
+import { ENV, MEMBER_SIGNAL, guardSignalAlarmName, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_INPUT } from '../recovery/constants';
 import { anyConnectorStatements, connectorStatements, statement, storedRequest, SID, type StoredRequest } from '../recovery-function/permissions';
 import { connectorAcknowledgements, RecoveryFunction, workerConfigurationAcknowledgement } from '../recovery-function/recovery-function';
 import { recoveryPlane } from '../recovery-plane';
@@ -106,7 +106,7 @@ export class DebeziumGuardFleet extends Construct {
 
     // Every member stall alarm's ARN, by the names' common end.
     const guardAlarms = Stack.of(this).formatArn({
-      partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: `*${memberAlarmName('', MEMBER_SIGNAL.STALL)}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      partition: Aws.PARTITION, service: 'cloudwatch', resource: 'alarm', resourceName: `*${guardSignalAlarmName('', MEMBER_SIGNAL.STALL)}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const notify = new cwActions.SnsAction(topic);
     const plane = recoveryPlane(this, (stateTable) => new RecoveryFunction(this, 'RecoveryFunction', {

@@ -16,7 +16,7 @@ import {
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName, OFFSET_COMMIT_NAMESPACE } from './constants';
+import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, guardSignalAlarmName, OFFSET_COMMIT_NAMESPACE } from './constants';
 import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
 import {
   LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type OffsetCommitCounter, type StateStore,
@@ -252,10 +252,10 @@ export class MemberAlarmReader implements AlarmReader {
   constructor(private readonly client: CloudWatchClient, private readonly connectorName: string) {}
 
   public async read(): Promise<{ state: string; actionsEnabled: boolean; triggeredBy?: string[]; missing?: boolean }> {
-    const names = MEMBER_TRIGGER_SIGNALS.map((signal) => memberAlarmName(this.connectorName, signal));
+    const names = MEMBER_TRIGGER_SIGNALS.map((signal) => guardSignalAlarmName(this.connectorName, signal));
     const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm'] }));
     const alarms = out.MetricAlarms ?? [];
-    const stall = alarms.find((a) => a.AlarmName === memberAlarmName(this.connectorName, MEMBER_SIGNAL.STALL));
+    const stall = alarms.find((a) => a.AlarmName === guardSignalAlarmName(this.connectorName, MEMBER_SIGNAL.STALL));
     if (!stall) {
       return { state: 'INSUFFICIENT_DATA', actionsEnabled: false, missing: true };
     }

@@ -71,8 +71,8 @@ export const MEMBER_SIGNAL = {
 /** The member signals whose alarm in ALARM starts a recovery. */
 export const MEMBER_TRIGGER_SIGNALS: readonly string[] = [MEMBER_SIGNAL.STALL, MEMBER_SIGNAL.TASKS, MEMBER_SIGNAL.CONNECTED, MEMBER_SIGNAL.LAG];
 
-/** The name of a fleet member's signal alarm. */
-export function memberAlarmName(connectorName: string, signal: string): string {
+/** The name of a guard's signal alarm, a single guard's or a fleet member's (`<connector>-debezium-guard-<signal>`). */
+export function guardSignalAlarmName(connectorName: string, signal: string): string {
   return `${guardCompositeAlarmName(connectorName)}-${signal}`;
 }
 

@@ -1,12 +1,12 @@
 /** A fleet's directory over AWS: its members' alarms and their tags, and the fleet's table. */
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, memberAlarmName, memberAlarmOf, MEMBER_TAG } from './constants';
+import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, guardSignalAlarmName, memberAlarmOf, MEMBER_TAG } from './constants';
 import type { FleetDirectory, FleetMember, FleetState, MemberAlarms, MemberRecord } from './fleet-run';
+import type { RecoveryRecord } from './model';
 
 /** The end of the key of a member's log-delivery warning item: which transition it was warned of. */
 const LOG_WARNING_SUFFIX = '#log-delivery';
-import type { RecoveryRecord } from './model';
 
 export class AwsFleetDirectory implements FleetDirectory {
   constructor(
@@ -92,7 +92,7 @@ export class AwsFleetDirectory implements FleetDirectory {
 
   public async member(connectorName: string): Promise<FleetMember | undefined> {
     const out = await this.cloudWatch.send(new DescribeAlarmsCommand({
-      AlarmNames: [memberAlarmName(connectorName, MEMBER_SIGNAL.STALL)], AlarmTypes: ['MetricAlarm'],
+      AlarmNames: [guardSignalAlarmName(connectorName, MEMBER_SIGNAL.STALL)], AlarmTypes: ['MetricAlarm'],
     }));
     const arn = out.MetricAlarms?.[0]?.AlarmArn;
     if (arn === undefined) {

@@ -4,12 +4,13 @@
  * number at once. A healthy fleet's tick costs one paginated DescribeAlarms and one paginated Scan:
  * no MSK Connect call, no write.
  */
-import { FLEET_STATUS_MESSAGE, MEMBER_SIGNAL, memberAlarmName } from './constants';
+import { FLEET_STATUS_MESSAGE, MEMBER_SIGNAL } from './constants';
 import { drill, type DrillResult } from './drill-run';
 import { NoticeDigest } from './fleet-digest';
 import type { RecoveryRecord, Settings, TriggerKind } from './model';
 import type { Notifier, Ports, Telemetry } from './ports';
 import { reconcile, type RunSummary } from './reconcile';
+import { logDeliveryAlarmDescription } from '../signals/alarm-text';
 
 /** A member of the fleet: its connector and stored request, as its stall alarm's tags register them. */
 export interface FleetMember {
@@ -227,13 +228,10 @@ async function warnLogDelivery(
     if (!await directory.member(connector) || !await directory.claimLogWarning(connector, since)) {
       return;
     }
-    const silent = memberAlarmName(connector, MEMBER_SIGNAL.OFFSET_COMMITS);
     telemetry.info('worker logs silent while the connector produces: a log-delivery gap, not acted on', { connector });
+    // The single guard's warning alarm's text, with the member's stall alarm telling production.
     await digest.notifierFor(connector).publish(`WARNING: worker logs of ${connector} stopped arriving`,
-      `WARNING, not an incident: worker logs stopped arriving for Debezium connector ${connector}; the connector is producing `
-      + `(${silent} in ALARM, ${memberAlarmName(connector, MEMBER_SIGNAL.STALL)} not). The guard does not restart or re-create it for this. `
-      + 'Check first: the connector\'s log delivery (logDelivery.workerLogDelivery), that the log group still exists, and MSK Connect\'s permission to write to it.',
-      'WARNING');
+      logDeliveryAlarmDescription(connector, MEMBER_SIGNAL.STALL), 'WARNING');
   } catch (err) {
     // A warning is not worth failing the run that recovers the others for.
     telemetry.error('log-delivery warning failed', { connector, error: err instanceof Error ? err.name : 'error' });

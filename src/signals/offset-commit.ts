@@ -4,9 +4,7 @@ import { Construct } from 'constructs';
 import { guardAlarmName } from './alarm-text';
 import { signalAlarm } from './signal-alarm';
 import type { GuardSettings } from '../guard-settings';
-
 import { OFFSET_COMMIT_NAMESPACE } from '../recovery/constants';
-
 
 /** The offset commits in the worker logs: the metric filter that counts them and the alarms on their silence. */
 export interface OffsetCommitSignal {

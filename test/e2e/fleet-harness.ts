@@ -4,7 +4,7 @@
  * with the fleet's environment, through the real SDK clients.
  */
 import { MINUTE, storedRecord, type StoredRecord } from './harness';
-import { ENV, MEMBER_SIGNAL, memberAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
+import { ENV, MEMBER_SIGNAL, guardSignalAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
 import type { FleetRunSummary } from '../../src/recovery/fleet-run';
 import { AwsEmulator, type FakeClock, type PublishedMessage, type RequestRecord } from '../../tools/emulator';
 import {
@@ -68,8 +68,8 @@ export class FleetWorld {
         configKey: this.configKey(connectorName),
       });
       // A member's alarms: the stall alarm (tagged: its registration), the task alarm and the offset-commit alarm.
-      emulator.cloudwatch.setAlarm(memberAlarmName(connectorName, MEMBER_SIGNAL.TASKS), { state: 'OK' });
-      emulator.cloudwatch.setAlarm(memberAlarmName(connectorName, MEMBER_SIGNAL.OFFSET_COMMITS), { state: 'OK' });
+      emulator.cloudwatch.setAlarm(guardSignalAlarmName(connectorName, MEMBER_SIGNAL.TASKS), { state: 'OK' });
+      emulator.cloudwatch.setAlarm(guardSignalAlarmName(connectorName, MEMBER_SIGNAL.OFFSET_COMMITS), { state: 'OK' });
       emulator.cloudwatch.setAlarm(this.alarmName(connectorName), {
         state: 'OK',
         actionsEnabled: true,
@@ -98,7 +98,7 @@ export class FleetWorld {
 
   /** A member's stall alarm: the one its state follows here, and its registration. */
   public alarmName(connectorName: string): string {
-    return memberAlarmName(connectorName, MEMBER_SIGNAL.STALL);
+    return guardSignalAlarmName(connectorName, MEMBER_SIGNAL.STALL);
   }
 
   /** Replaces a member's stored CreateConnector request (any text: tests store broken ones). */
