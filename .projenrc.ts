@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns',
     '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-dynamodb',
+    // The drill reads the EventBridge rules that target the function.
+    '@aws-sdk/client-eventbridge',
     '@aws-lambda-powertools/logger',
     '@aws-lambda-powertools/metrics',
     '@smithy/util-retry',

@@ -21,6 +21,8 @@ export const SID = {
   LIST_CONNECTORS: 'ListConnectors',
   /** The drill counts the offset commits of the last 15 minutes (read-only). */
   COUNT_OFFSET_COMMITS: 'CountOffsetCommits',
+  /** The drill reads the EventBridge rules that target the function (read-only). */
+  READ_TRIGGER_RULES: 'ReadTriggerRules',
   RESTART_CONNECTOR: 'RestartConnector',
   FOLLOW_CONNECTOR_OPERATIONS: 'FollowConnectorOperations',
   COMPARE_WITH_RUNNING_CONNECTOR: 'CompareWithRunningConnector',
@@ -89,6 +91,23 @@ export function guardAlarm(alarm: cloudwatch.IAlarm): Need {
     environment: { [ENV.ALARM_NAME]: alarm.alarmName },
     statements: [statement(SID.READ_GUARD_ALARM, ['cloudwatch:DescribeAlarms'], alarm.alarmArn)],
   };
+}
+
+/**
+ * The drill reads the EventBridge rules that target the function: which ones (by its own ARN), each
+ * rule, and its targets. Read-only. The rules' names are generated when the stack deploys, and naming
+ * their ARNs here would make a cycle (each rule targets the function): the rules of the account and Region.
+ */
+export function triggerRules(scope: Construct): Need {
+  return {
+    environment: {},
+    statements: [statement(SID.READ_TRIGGER_RULES, ['events:ListRuleNamesByTarget', 'events:DescribeRule', 'events:ListTargetsByRule'], triggerRulesArn(scope))],
+  };
+}
+
+/** The ARN pattern of every EventBridge rule in the stack's account and Region (the partition a token, as for MSK Connect). */
+export function triggerRulesArn(scope: Construct): string {
+  return Stack.of(scope).formatArn({ partition: Aws.PARTITION, service: 'events', resource: 'rule', resourceName: '*' });
 }
 
 /** Reads and writes the recovery record (lease, phase, attempt history). */

@@ -8,7 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
-import { connector, guardAlarm, kafkaConnectArn, mergeNeeds, notifications, ownLogs, recoveryRecord, storedRequest, type Need, type StoredRequest } from './permissions';
+import {
+  connector, guardAlarm, kafkaConnectArn, mergeNeeds, notifications, ownLogs, recoveryRecord, storedRequest, triggerRules, triggerRulesArn, type Need,
+  type StoredRequest,
+} from './permissions';
 import { acknowledgeNag, nagText, type NagAcknowledgement } from '../nag';
 import { ENV, mayRecreate, mayRestart, RECOVERY_FUNCTION_TIMEOUT_SECONDS, RECOVERY_METRICS_NAMESPACE } from '../recovery/constants';
 
@@ -100,6 +103,7 @@ export class RecoveryFunction extends lambda.Function {
       ...props.needs,
       notifications(props.topic, props.topicKey),
       recoveryRecord(props.stateTable),
+      triggerRules(scope),
       pacing(props.pacing),
     ]);
     const role = new iam.Role(scope, 'RecoveryRole', {
@@ -108,7 +112,7 @@ export class RecoveryFunction extends lambda.Function {
       // minimize: false pins the document: @aws-cdk/aws-iam:minimizePolicies must not reshape it.
       inlinePolicies: { Recovery: new iam.PolicyDocument({ minimize: false, statements: needs.statements }) },
     });
-    acknowledgeNag(role.node.defaultChild as CfnResource, props.acknowledgements(role));
+    acknowledgeNag(role.node.defaultChild as CfnResource, [...props.acknowledgements(role), triggerRulesAcknowledgement(role)]);
     super(scope, id, {
       description: props.description,
       runtime: props.runtime,
@@ -181,6 +185,16 @@ export function connectorAcknowledgements(scope: IConstruct, connectorName: stri
       reason: 'Restart operations of the guarded connector only; their IDs are created at run time.',
     },
   ];
+}
+
+/** The wildcard of `ReadTriggerRules`, with its reason. */
+function triggerRulesAcknowledgement(scope: Construct): NagAcknowledgement {
+  return {
+    rule: 'AwsSolutions-IAM5',
+    finding: `Resource::${nagText(scope, triggerRulesArn(scope))}`,
+    reason: 'Read-only: the drill finds the EventBridge rules that target the function by its ARN; their names are generated at deploy time, '
+      + 'and naming them would make a cycle (the rules target the function).',
+  };
 }
 
 /** The wildcard of `ReadWorkerConfiguration`, with its reason. */

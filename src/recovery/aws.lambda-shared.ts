@@ -7,6 +7,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
 import {
   ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
   DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
@@ -17,9 +18,10 @@ import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { MEMBER_SIGNAL, MEMBER_TRIGGER_SIGNALS, guardSignalAlarmName, OFFSET_COMMIT_NAMESPACE } from './constants';
-import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord } from './model';
+import { INITIAL_RECORD, type ConnectorView, type RecoveryRecord, type RuleTarget } from './model';
 import {
-  LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type OffsetCommitCounter, type StateStore,
+  LeaseLostError, type AlarmReader, type ConfigSource, type ConnectorApi, type Leased, type Notifier, type OffsetCommitCounter, type RuleReader,
+  type StateStore,
 } from './ports';
 import { configurationValues, scrubbedError } from './safe-error';
 
@@ -32,6 +34,7 @@ export interface AwsClients {
   readonly sns: SNSClient;
   readonly cloudWatch: CloudWatchClient;
   readonly dynamoDb: DynamoDBClient;
+  readonly eventBridge: EventBridgeClient;
 }
 
 /** What a test may change about the clients; the Lambda uses the defaults. */
@@ -57,6 +60,7 @@ export function createClients(env: Record<string, string | undefined> = process.
     sns: new SNSClient(options),
     cloudWatch: new CloudWatchClient(options),
     dynamoDb: new DynamoDBClient(options),
+    eventBridge: new EventBridgeClient(options),
   };
 }
 
@@ -240,6 +244,50 @@ export class MetricOffsetCommitCounter implements OffsetCommitCounter {
       Statistics: ['Sum'],
     }));
     return (out.Datapoints ?? []).reduce((total, d) => total + (d.Sum ?? 0), 0);
+  }
+}
+
+/**
+ * The function's own ARN without a version or alias qualifier: the guard's rules target the function
+ * itself, and Lambda's `invokedFunctionArn` carries the qualifier it was invoked with.
+ */
+export function unqualifiedFunctionArn(invokedFunctionArn: string): string {
+  return invokedFunctionArn.split(':').slice(0, 7).join(':');
+}
+
+/** The EventBridge rules (default event bus) that target the function, with each target that invokes it. */
+export class EventBridgeRuleReader implements RuleReader {
+  constructor(private readonly client: EventBridgeClient, private readonly functionArn: string) {}
+
+  public async targets(): Promise<RuleTarget[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListRuleNamesByTargetCommand({ TargetArn: this.functionArn, NextToken: nextToken }));
+      names.push(...page.RuleNames ?? []);
+      nextToken = page.NextToken;
+    } while (nextToken);
+    const perRule = await Promise.all(names.map((name) => this.ruleTargets(name)));
+    return perRule.flat();
+  }
+
+  private async ruleTargets(name: string): Promise<RuleTarget[]> {
+    const rule = await this.client.send(new DescribeRuleCommand({ Name: name }));
+    const targets: Target[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: nextToken }));
+      targets.push(...page.Targets ?? []);
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return targets.filter((t) => t.Arn === this.functionArn).map((t): RuleTarget => ({
+      rule: name,
+      enabled: rule.State !== undefined && rule.State.startsWith('ENABLED'),
+      ...(rule.ScheduleExpression ? { scheduleExpression: rule.ScheduleExpression } : {}),
+      ...(rule.EventPattern ? { eventPattern: rule.EventPattern } : {}),
+      ...(t.Input !== undefined ? { input: t.Input } : {}),
+      transformsInput: t.InputPath !== undefined || t.InputTransformer !== undefined,
+    }));
   }
 }
 

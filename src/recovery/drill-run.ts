@@ -26,11 +26,16 @@ export interface DrillResult extends DrillReport {
 
 /** The checks this version of the drill does not make: the function holds no permission for them. */
 export const DRILL_NOT_CHECKED: DrillInput['notChecked'] = [
-  { check: 'EventBridge rule', why: 'not checked: the function may not read its rules (events:DescribeRule, events:ListTargetsByRule); check that the guard\'s alarm rule is enabled and targets this function' },
   { check: 'permissions of the strategy', why: 'not checked: the function may not simulate its own role (iam:SimulatePrincipalPolicy)' },
 ];
 
-export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' | 'serviceExecutionRoleArn'>): Promise<DrillResult> {
+/** What the drill needs to know besides the ports. */
+export interface DrillOptions extends Pick<RunOptions, 'settings' | 'serviceExecutionRoleArn'> {
+  /** The composite alarm whose change to ALARM an EventBridge rule must turn into a recovery; absent for a fleet (its tick starts it). */
+  readonly alarmName?: string;
+}
+
+export async function drill(ports: Ports, options: DrillOptions): Promise<DrillResult> {
   const { settings } = options;
   const { connectors, telemetry, clock } = ports;
   // Values of the stored request and the running connector this drill read: no error text carries one.
@@ -59,6 +64,8 @@ export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' |
     const now = clock.now();
     const counter = ports.offsetCommits;
     const commits = counter ? await attempt(() => counter.count(now - DRILL_COMMIT_WINDOW_MS, now)) : undefined;
+    const ruleReader = ports.rules;
+    const rules = ruleReader ? await attempt(() => ruleReader.targets()) : undefined;
     const report = drillReport({
       settings,
       record,
@@ -68,6 +75,8 @@ export async function drill(ports: Ports, options: Pick<RunOptions, 'settings' |
       ...(operation && 'value' in operation && operation.value !== undefined ? { operationState: operation.value } : {}),
       config,
       ...(commits ? { commits } : {}),
+      ...(rules ? { rules } : {}),
+      ...(options.alarmName !== undefined ? { alarmName: options.alarmName } : {}),
       notChecked: counter ? DRILL_NOT_CHECKED : [...DRILL_NOT_CHECKED, {
         check: COMMITS_CHECK, why: 'not checked: this run has no access to the offset-commit metric',
       }],

@@ -250,6 +250,23 @@ export interface DrillCheck {
   readonly detail: string;
 }
 
+/**
+ * One target of an EventBridge rule that invokes the recovery function, with its rule: what
+ * `DescribeRule` and `ListTargetsByRule` say of it. The drill checks from these that the guard's rules
+ * would start the function.
+ */
+export interface RuleTarget {
+  readonly rule: string;
+  /** The rule's state is ENABLED (or enabled with CloudTrail management events). */
+  readonly enabled: boolean;
+  readonly scheduleExpression?: string;
+  readonly eventPattern?: string;
+  /** The constant JSON the target sends instead of the matched event (`Input`). */
+  readonly input?: string;
+  /** The target reshapes the matched event (`InputPath` or `InputTransformer`). */
+  readonly transformsInput: boolean;
+}
+
 /** What the drill found, and what a real recovery would do with it. */
 export interface DrillReport {
   readonly verdict: DrillVerdict;

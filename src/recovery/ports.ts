@@ -1,4 +1,4 @@
-import type { ConnectorView, RecoveryRecord, Severity } from './model';
+import type { ConnectorView, RecoveryRecord, RuleTarget, Severity } from './model';
 
 /**
  * What the reconciler needs from the outside world. The SDK adapter implements these over AWS;
@@ -39,6 +39,11 @@ export interface AlarmReader {
 export interface OffsetCommitCounter {
   /** How many offset commits the guard's metric filter counted from `startMs` to `endMs` (0 when none). */
   count(startMs: number, endMs: number): Promise<number>;
+}
+
+export interface RuleReader {
+  /** Each target that invokes this function of an EventBridge rule on the default event bus, with its rule. */
+  targets(): Promise<RuleTarget[]>;
 }
 
 export interface Notifier {
@@ -91,6 +96,8 @@ export interface Ports {
   readonly alarm: AlarmReader;
   /** The offset commits counted for the connector; only the drill reads them (absent: not checked). */
   readonly offsetCommits?: OffsetCommitCounter;
+  /** The EventBridge rules that invoke the function; only the drill reads them (absent: its own ARN is not known). */
+  readonly rules?: RuleReader;
   readonly notifier: Notifier;
   readonly store: StateStore;
   readonly clock: Clock;

@@ -6,8 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import {
-  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, MemberAlarmReader, MetricOffsetCommitCounter, MskConnectApi, S3ConfigSource,
-  SnsNotifier,
+  CompositeAlarmReader, createClients, type AwsClients, DynamoStateStore, EventBridgeRuleReader, MemberAlarmReader, MetricOffsetCommitCounter,
+  MskConnectApi, S3ConfigSource, SnsNotifier, unqualifiedFunctionArn,
 } from './aws.lambda-shared';
 import { CONNECTOR_FIELD, RECOVERY_LEASE_MS, RECOVERY_SERVICE_NAME } from './constants';
 import { drill, type DrillResult } from './drill-run';
@@ -26,10 +26,13 @@ export interface HandlerOverrides {
   readonly clients?: AwsClients;
 }
 
+/** What the handler reads of Lambda's context; a test or the local simulation gives the request ID, and the rest when it has them. */
+export type InvocationContext = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis' | 'invokedFunctionArn'>>;
+
 /** Builds a handler; `handler` below is the one Lambda calls. */
 export function createHandler(
   overrides: HandlerOverrides = {},
-): (event: unknown, context?: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => Promise<RunSummary | DrillResult | FleetRunSummary> {
+): (event: unknown, context?: InvocationContext) => Promise<RunSummary | DrillResult | FleetRunSummary> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? { now: () => Date.now() };
   const logger = new Logger({ serviceName: RECOVERY_SERVICE_NAME });
@@ -45,6 +48,8 @@ export function createHandler(
     }
     runs += 1;
     const runId = context?.awsRequestId ?? `local-${process.pid}-${runs}`;
+    // The drill reads the rules that target the function by its own ARN (only Lambda's context knows it).
+    const functionArn = context?.invokedFunctionArn ? unqualifiedFunctionArn(context.invokedFunctionArn) : undefined;
     if (isFleet(env)) {
       const fleet = readFleetConfig(env);
       const connector = connectorOf(event);
@@ -57,7 +62,7 @@ export function createHandler(
       const telemetry = telemetryOf(logger, fleet.metricsNamespace);
       const directory = new AwsFleetDirectory(fleetClients.cloudWatch, fleetClients.dynamoDb, fleet.stateTable, fleet.fleetId);
       const portsFor = (member: FleetMember, notifier: Notifier): Ports => portsOf(fleetClients, {
-        ...member, alarm: new MemberAlarmReader(fleetClients.cloudWatch, member.connectorName), stateTable: fleet.stateTable, notifier,
+        ...member, alarm: new MemberAlarmReader(fleetClients.cloudWatch, member.connectorName), stateTable: fleet.stateTable, notifier, functionArn,
       }, clock, memberTelemetry(telemetry, member.connectorName));
       return fleetRun(directory, portsFor, new SnsNotifier(fleetClients.sns, fleet.topicArn), telemetry, {
         settings: fleet.settings,
@@ -79,10 +84,11 @@ export function createHandler(
       connectorName: config.settings.connectorName,
       notifier: new SnsNotifier(clients.sns, config.topicArn),
       alarm: new CompositeAlarmReader(clients.cloudWatch, config.alarmName),
+      functionArn,
     }, clock, telemetry);
     if (trigger === 'DRILL') {
       // Read-only: no lease, no record written, no restart, delete or create; one notice.
-      return drill(ports, { settings: config.settings, serviceExecutionRoleArn: config.serviceExecutionRoleArn });
+      return drill(ports, { settings: config.settings, serviceExecutionRoleArn: config.serviceExecutionRoleArn, alarmName: config.alarmName });
     }
     return reconcile(ports, {
       settings: config.settings,
@@ -104,6 +110,8 @@ interface RunTargets {
   readonly alarm: AlarmReader;
   readonly stateTable: string;
   readonly notifier: Notifier;
+  /** The function's own unqualified ARN, when Lambda's context gives it: the drill reads the rules that target it. */
+  readonly functionArn?: string;
 }
 
 /** The ports of one connector's run over AWS: a single guard's, or a fleet member's. */
@@ -113,6 +121,7 @@ function portsOf(clients: AwsClients, targets: RunTargets, clock: Clock, telemet
     config: new S3ConfigSource(clients.s3, targets.configBucket, targets.configKey, targets.configBucketOwner),
     alarm: targets.alarm,
     offsetCommits: new MetricOffsetCommitCounter(clients.cloudWatch, targets.connectorName),
+    ...(targets.functionArn ? { rules: new EventBridgeRuleReader(clients.eventBridge, targets.functionArn) } : {}),
     notifier: targets.notifier,
     store: new DynamoStateStore(clients.dynamoDb, targets.stateTable, targets.connectorName),
     clock,

@@ -33,6 +33,7 @@ describe.each(NAG_MAJORS)('cdk-nag %s AwsSolutions', (major) => {
     // THEN
     expect(nagFindings(stack, major)).toEqual([
       'AwsSolutions-IAM5[Resource::*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:ap-northeast-2:123456789012:rule/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector-operation/orders-cdc/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:worker-configuration/*] @ /TestStack/OrdersCdcGuard/RecoveryRole/Resource',
@@ -47,6 +48,7 @@ describe('cdk-nag acknowledgements', () => {
     'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector/orders-cdc/*',
     'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:connector-operation/orders-cdc/*',
     'Resource::arn:<AWS::Partition>:kafkaconnect:ap-northeast-2:123456789012:worker-configuration/*',
+    'Resource::arn:<AWS::Partition>:events:ap-northeast-2:123456789012:rule/*',
   ];
 
   test('v3 form: one Validations record per finding, keyed Rule[Finding], each with its reason', () => {

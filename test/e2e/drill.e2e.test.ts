@@ -32,6 +32,7 @@ const READS = new Set([
   'kafkaconnect:ListConnectors', 'kafkaconnect:DescribeConnector', 'kafkaconnect:ListTagsForResource',
   'kafkaconnect:DescribeWorkerConfiguration', 'kafkaconnect:DescribeConnectorOperation',
   's3:GetObject', 'monitoring:DescribeAlarms', 'monitoring:GetMetricStatistics', 'dynamodb:GetItem', 'sns:Publish',
+  'events:ListRuleNamesByTarget', 'events:DescribeRule', 'events:ListTargetsByRule',
 ]);
 
 function item(): string {
@@ -80,13 +81,13 @@ function status(answer: DrillAnswer): Record<string, string> {
 }
 
 const NOT_CHECKED_HERE = {
-  'EventBridge rule': 'NOT_CHECKED',
   'permissions of the strategy': 'NOT_CHECKED',
 };
 
 const ALL_GOOD = {
   'connector': 'OK',
   'composite alarm': 'OK',
+  'EventBridge rules': 'OK',
   'stored request': 'OK',
   'stored request compared with the running connector': 'OK',
   'worker configuration keeps offsets': 'OK',
@@ -124,6 +125,54 @@ describe('drill: the offset commits in the worker log group', () => {
     expect(answer.checks.find((c) => c.check === 'offset commits in the worker log group')).toMatchObject({
       status: 'PROBLEM', detail: expect.stringMatching(/^none counted in the last 15 min: the guard would take it for a stall or a log-delivery gap\. Check that the worker logs reach/),
     });
+    expect(answer.verdict.outcome).toBe('WOULD_RESTART');
+  });
+});
+
+describe('drill: the EventBridge rules that start the function', () => {
+  const check = (answer: DrillAnswer) => answer.checks.find((c) => c.check === 'EventBridge rules');
+
+  test('found by the function\'s own ARN: the alarm rule and the tick, enabled and targeting it', async () => {
+    await start();
+    const { answer, message } = await drill();
+    expect(check(answer)).toEqual({
+      check: 'EventBridge rules',
+      status: 'OK',
+      detail: `rule ${world.alarmRule} starts a recovery when alarm ${world.alarmName} goes to ALARM; `
+        + `rule ${world.tickRule} sends the tick ({"trigger":"tick"}) on a schedule (rate(1 minute)); enabled, targeting this function`,
+    });
+    expect(message).toContain(`- EventBridge rules: OK: rule ${world.alarmRule} starts a recovery`);
+    expect(world.emulator.requests.of('events', 'ListRuleNamesByTarget').map((r) => r.params.targetArn)).toEqual([world.functionArn]);
+  });
+
+  test('the alarm rule disabled: a PROBLEM naming it and the fix; the verdict is the decision core\'s all the same', async () => {
+    await start();
+    world.emulator.events.setRuleState(world.alarmRule, 'DISABLED');
+    const { answer, subject } = await drill();
+    expect(subject).toBe('[WARNING] orders-cdc: DRILL: would restart');
+    expect(check(answer)).toMatchObject({
+      status: 'PROBLEM',
+      detail: expect.stringMatching(new RegExp(`^rule ${world.alarmRule} starts a recovery when alarm ${world.alarmName} goes to ALARM, but is disabled: enable it; rule ${world.tickRule}`)),
+    });
+    expect(status(answer)).toEqual({ ...ALL_GOOD, 'EventBridge rules': 'PROBLEM' });
+  });
+
+  test('the tick deleted: a PROBLEM that says what is missing', async () => {
+    await start();
+    world.emulator.events.deleteRule(world.tickRule);
+    const { answer } = await drill();
+    expect(check(answer)).toMatchObject({
+      status: 'PROBLEM', detail: expect.stringMatching(/^no rule that targets this function sends the tick \(\{"trigger":"tick"\}\) on a schedule: deploy the guard's stack again; rule /),
+    });
+  });
+
+  test('the rules cannot be read (a role without ReadTriggerRules): not checked, with the error', async () => {
+    await start();
+    world.emulator.faults.reject('events', 'ListRuleNamesByTarget', {
+      status: 400, code: 'AccessDeniedException', message: 'User is not authorized to perform: events:ListRuleNamesByTarget',
+    });
+    const { answer } = await drill();
+    expect(check(answer)).toMatchObject({ status: 'NOT_CHECKED', detail: expect.stringMatching(/^could not be read: .*events:ListRuleNamesByTarget/) });
     expect(answer.verdict.outcome).toBe('WOULD_RESTART');
   });
 });

@@ -1,4 +1,8 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand,
+  ResourceNotFoundException as EventBridgeResourceNotFound,
+} from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { credentials, errorOf, REGION } from './helpers';
@@ -217,5 +221,54 @@ describe('S3, SNS and CloudWatch', () => {
       Namespace: 'N', MetricName: 'm', StartTime: new Date(t0), EndTime: new Date(t0 - 60_000), Period: 60, Statistics: ['Sum'],
     })));
     expect(backwards.name).toBe('InvalidParameterValueException');
+  });
+});
+
+describe('EventBridge (the rules on the default bus)', () => {
+  const FUNCTION = 'arn:aws:lambda:ap-northeast-2:111122223333:function:recovery';
+  let emulator: AwsEmulator;
+  let eb: EventBridgeClient;
+
+  beforeEach(async () => {
+    emulator = new AwsEmulator({ region: REGION, account: '111122223333', clock: new FakeClock() });
+    eb = new EventBridgeClient({ region: REGION, endpoint: await emulator.start(), credentials });
+    emulator.events.putRule('b-tick', { scheduleExpression: 'rate(1 minute)', targets: [{ id: 't', arn: FUNCTION, input: '{"trigger":"tick"}' }] });
+    emulator.events.putRule('a-alarm', { eventPattern: '{"source":["aws.cloudwatch"]}', targets: [{ id: 'sns', arn: 'arn:aws:sns:ap-northeast-2:111122223333:t' }, { id: 'f', arn: FUNCTION }] });
+    emulator.events.putRule('c-other', { state: 'DISABLED', scheduleExpression: 'rate(5 minutes)', targets: [{ id: 'x', arn: `${FUNCTION}-other` }] });
+  });
+
+  afterEach(async () => {
+    eb.destroy();
+    await emulator.stop();
+  });
+
+  test('ListRuleNamesByTarget: the rules with a target of that ARN, by name, in pages of Limit', async () => {
+    const first = await eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, Limit: 1 }));
+    expect(first).toMatchObject({ RuleNames: ['a-alarm'], NextToken: expect.any(String) });
+    const second = await eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, Limit: 1, NextToken: first.NextToken }));
+    expect(second.RuleNames).toEqual(['b-tick']);
+    expect(second.NextToken).toBeUndefined();
+    expect((await eb.send(new ListRuleNamesByTargetCommand({ TargetArn: 'arn:aws:lambda:ap-northeast-2:111122223333:function:none' }))).RuleNames).toEqual([]);
+  });
+
+  test('DescribeRule and ListTargetsByRule: state, schedule or pattern, and each target with its input', async () => {
+    emulator.events.setRuleState('b-tick', 'DISABLED');
+    expect(await eb.send(new DescribeRuleCommand({ Name: 'b-tick' }))).toMatchObject({
+      Name: 'b-tick', State: 'DISABLED', ScheduleExpression: 'rate(1 minute)', Arn: 'arn:aws:events:ap-northeast-2:111122223333:rule/b-tick',
+    });
+    expect((await eb.send(new DescribeRuleCommand({ Name: 'a-alarm' }))).EventPattern).toBe('{"source":["aws.cloudwatch"]}');
+    expect((await eb.send(new ListTargetsByRuleCommand({ Rule: 'a-alarm' }))).Targets).toEqual([
+      { Id: 'sns', Arn: 'arn:aws:sns:ap-northeast-2:111122223333:t' }, { Id: 'f', Arn: FUNCTION },
+    ]);
+    expect((await eb.send(new ListTargetsByRuleCommand({ Rule: 'b-tick' }))).Targets).toEqual([{ Id: 't', Arn: FUNCTION, Input: '{"trigger":"tick"}' }]);
+  });
+
+  test('an unknown rule, or a bus the emulator does not model, is ResourceNotFoundException', async () => {
+    emulator.events.deleteRule('b-tick');
+    const unknown = await errorOf(() => eb.send(new DescribeRuleCommand({ Name: 'b-tick' })));
+    expect(unknown).toBeInstanceOf(EventBridgeResourceNotFound);
+    expect(unknown.message).toBe('Rule b-tick does not exist on EventBus default.');
+    expect(await errorOf(() => eb.send(new ListTargetsByRuleCommand({ Rule: 'b-tick' })))).toBeInstanceOf(EventBridgeResourceNotFound);
+    expect(await errorOf(() => eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, EventBusName: 'orders' })))).toBeInstanceOf(EventBridgeResourceNotFound);
   });
 });

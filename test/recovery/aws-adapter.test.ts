@@ -7,6 +7,7 @@
 import { Readable } from 'stream';
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
   BadRequestException, ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
   DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
@@ -18,7 +19,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  CompositeAlarmReader, createClients, DynamoStateStore, MetricOffsetCommitCounter, MskConnectApi, S3ConfigSource, SnsNotifier, triggeringAlarms,
+  CompositeAlarmReader, createClients, DynamoStateStore, EventBridgeRuleReader, MetricOffsetCommitCounter, MskConnectApi, S3ConfigSource, SnsNotifier,
+  triggeringAlarms, unqualifiedFunctionArn,
 } from '../../src/recovery/aws.lambda-shared';
 import { INITIAL_RECORD, type RecoveryRecord } from '../../src/recovery/model';
 import { LeaseLostError } from '../../src/recovery/ports';
@@ -349,6 +351,60 @@ describe('MetricOffsetCommitCounter', () => {
     } finally {
       cw.restore();
     }
+  });
+});
+
+describe('EventBridgeRuleReader', () => {
+  const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111122223333:function:orders-guard-recovery';
+  let eb: AwsClientStub<EventBridgeClient>;
+  beforeAll(() => {
+    eb = mockClient(EventBridgeClient);
+  });
+  beforeEach(() => eb.reset());
+  afterAll(() => eb.restore());
+  const reader = new EventBridgeRuleReader(new EventBridgeClient({ region: 'eu-west-1' }), FUNCTION_ARN);
+
+  test('the function\'s own ARN drops the version or alias it was invoked with', () => {
+    expect(unqualifiedFunctionArn(`${FUNCTION_ARN}:live`)).toBe(FUNCTION_ARN);
+    expect(unqualifiedFunctionArn(`${FUNCTION_ARN}:7`)).toBe(FUNCTION_ARN);
+    expect(unqualifiedFunctionArn(FUNCTION_ARN)).toBe(FUNCTION_ARN);
+  });
+
+  test('lists the rules that target the function (every page), describes each, and keeps its targets that invoke the function', async () => {
+    eb.on(ListRuleNamesByTargetCommand, { NextToken: undefined }).resolves({ RuleNames: ['alarm-rule'], NextToken: 'p2' });
+    eb.on(ListRuleNamesByTargetCommand, { NextToken: 'p2' }).resolves({ RuleNames: ['tick-rule'] });
+    eb.on(DescribeRuleCommand, { Name: 'alarm-rule' }).resolves({ Name: 'alarm-rule', State: 'ENABLED', EventPattern: '{"source":["aws.cloudwatch"]}' });
+    eb.on(DescribeRuleCommand, { Name: 'tick-rule' }).resolves({ Name: 'tick-rule', State: 'DISABLED', ScheduleExpression: 'rate(1 minute)' });
+    eb.on(ListTargetsByRuleCommand, { Rule: 'alarm-rule', NextToken: undefined }).resolves({
+      Targets: [{ Id: 'other', Arn: 'arn:aws:sns:eu-west-1:111122223333:elsewhere' }], NextToken: 't2',
+    });
+    eb.on(ListTargetsByRuleCommand, { Rule: 'alarm-rule', NextToken: 't2' }).resolves({ Targets: [{ Id: 'fn', Arn: FUNCTION_ARN }] });
+    eb.on(ListTargetsByRuleCommand, { Rule: 'tick-rule' }).resolves({
+      Targets: [
+        { Id: 'fn', Arn: FUNCTION_ARN, Input: '{"trigger":"tick"}' },
+        { Id: 'reshaped', Arn: FUNCTION_ARN, InputPath: '$.detail' },
+      ],
+    });
+    await expect(reader.targets()).resolves.toEqual([
+      { rule: 'alarm-rule', enabled: true, eventPattern: '{"source":["aws.cloudwatch"]}', transformsInput: false },
+      { rule: 'tick-rule', enabled: false, scheduleExpression: 'rate(1 minute)', input: '{"trigger":"tick"}', transformsInput: false },
+      { rule: 'tick-rule', enabled: false, scheduleExpression: 'rate(1 minute)', transformsInput: true },
+    ]);
+    expect(eb).toHaveReceivedCommandWith(ListRuleNamesByTargetCommand, { TargetArn: FUNCTION_ARN });
+    expect(eb).toHaveReceivedCommandTimes(ListRuleNamesByTargetCommand, 2);
+    expect(eb).toHaveReceivedCommandTimes(DescribeRuleCommand, 2);
+    expect(eb).toHaveReceivedCommandTimes(ListTargetsByRuleCommand, 3);
+  });
+
+  test('no rule targets the function: none, and nothing more is read', async () => {
+    eb.on(ListRuleNamesByTargetCommand).resolves({ RuleNames: [] });
+    await expect(reader.targets()).resolves.toEqual([]);
+    expect(eb).toHaveReceivedCommandTimes(DescribeRuleCommand, 0);
+  });
+
+  test('an error (a role without the statement) is thrown for the drill to report', async () => {
+    eb.on(ListRuleNamesByTargetCommand).rejects(Object.assign(new Error('not authorized to perform: events:ListRuleNamesByTarget'), { name: 'AccessDeniedException' }));
+    await expect(reader.targets()).rejects.toThrow(/events:ListRuleNamesByTarget/);
   });
 });
 

@@ -24,7 +24,7 @@ function input(overrides: Partial<DrillInput> = {}): DrillInput {
     connector: { value: RUNNING },
     alarm: { value: { state: 'OK', actionsEnabled: true } },
     config: { value: GOOD_CONFIG },
-    notChecked: [{ check: 'EventBridge rule', why: 'not checked: no permission' }],
+    notChecked: [{ check: 'permissions of the strategy', why: 'not checked: no permission' }],
     ...overrides,
   };
 }
@@ -39,10 +39,13 @@ describe('drill verdict', () => {
     expect(report.verdict).toEqual({ outcome: 'WOULD_RESTART', because: 'alarm ALARM with connector RUNNING: restarting in place' });
     expect(report.ifRestartDoesNotHelp?.outcome).toBe('WOULD_RECREATE');
     expect(report.checks.map((c) => c.check)).toEqual([
-      'connector', 'composite alarm', 'stored request', 'stored request compared with the running connector',
-      'worker configuration keeps offsets', 'recovery state', 'EventBridge rule',
+      'connector', 'composite alarm', 'EventBridge rules', 'stored request', 'stored request compared with the running connector',
+      'worker configuration keeps offsets', 'recovery state', 'permissions of the strategy',
     ]);
-    expect(report.checks.filter((c) => c.status !== 'OK')).toEqual([{ check: 'EventBridge rule', status: 'NOT_CHECKED', detail: 'not checked: no permission' }]);
+    expect(report.checks.filter((c) => c.status !== 'OK')).toEqual([
+      { check: 'EventBridge rules', status: 'NOT_CHECKED', detail: 'not checked: the function\'s own ARN is not known (it runs outside Lambda)' },
+      { check: 'permissions of the strategy', status: 'NOT_CHECKED', detail: 'not checked: no permission' },
+    ]);
   });
 
   test.each([
@@ -51,7 +54,7 @@ describe('drill verdict', () => {
     [{ error: 'Throttling: Rate exceeded' }, 'NOT_CHECKED', 'could not be counted: Throttling: Rate exceeded'],
   ])('the offset commits counted (%j): %s, after the recovery state; the verdict does not depend on them', (commits, status, detail) => {
     const report = drillReport(input({ commits: commits as DrillInput['commits'] }));
-    expect(report.checks.map((c) => c.check).slice(-2)).toEqual(['offset commits in the worker log group', 'EventBridge rule']);
+    expect(report.checks.map((c) => c.check).slice(-2)).toEqual(['offset commits in the worker log group', 'permissions of the strategy']);
     expect(report.checks.find((c) => c.check === 'offset commits in the worker log group')).toEqual({ check: 'offset commits in the worker log group', status, detail });
     expect(report.verdict).toEqual(drillReport(input()).verdict);
   });

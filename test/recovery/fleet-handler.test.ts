@@ -7,6 +7,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, ty
 import {
   ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeConnectorOperationCommand, KafkaConnectClient, ListConnectorsCommand, RestartConnectorCommand } from '@aws-sdk/client-kafkaconnect';
 import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -306,6 +307,34 @@ describe('events that name a connector', () => {
     expect(journal.filter((c) => /PutItem|Restart|Delete|Create/.test(c))).toEqual([]);
     // Its one notice: a drill reports, whatever the digest holds.
     expect(journal.filter((c) => c.startsWith('SNS.Publish'))).toEqual([expect.stringMatching(/DRILL/)]);
+  });
+
+  test('a drill checks the fleet\'s tick rule by the function\'s own ARN (its qualifier dropped); no alarm rule is expected', async () => {
+    const functionArn = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:cdc-fleet-recovery`;
+    const eb = mockClient(EventBridgeClient);
+    try {
+      eb.on(ListRuleNamesByTargetCommand, { TargetArn: functionArn }).resolves({ RuleNames: ['CdcFleet-ReconcileRule-1A2B'] });
+      eb.on(DescribeRuleCommand).resolves({ Name: 'CdcFleet-ReconcileRule-1A2B', State: 'ENABLED', ScheduleExpression: 'rate(1 minute)' });
+      eb.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 'Target0', Arn: functionArn, Input: '{"trigger":"tick"}' }] });
+      healthyFleet(1);
+      const drillOf = async () => {
+        const result = await handler()({ action: 'drill', connector: 'cdc-000' }, { awsRequestId: 'r1', invokedFunctionArn: `${functionArn}:live` }) as FleetRunSummary;
+        const summary = result.runs[0].summary as { checks: Array<{ check: string; status: string; detail: string }> };
+        return summary.checks.find((c) => c.check === 'EventBridge rules');
+      };
+      await expect(drillOf()).resolves.toEqual({
+        check: 'EventBridge rules',
+        status: 'OK',
+        detail: 'rule CdcFleet-ReconcileRule-1A2B sends the tick ({"trigger":"tick"}) on a schedule (rate(1 minute)); enabled, targeting this function',
+      });
+      // A disabled tick: nothing would continue or start the members' recoveries.
+      eb.on(DescribeRuleCommand).resolves({ Name: 'CdcFleet-ReconcileRule-1A2B', State: 'DISABLED', ScheduleExpression: 'rate(1 minute)' });
+      await expect(drillOf()).resolves.toMatchObject({ status: 'PROBLEM', detail: expect.stringMatching(/^rule CdcFleet-ReconcileRule-1A2B sends the tick .* but is disabled: enable it$/) });
+      expect(eb).toHaveReceivedCommandWith(ListRuleNamesByTargetCommand, { TargetArn: functionArn });
+      expect(journal.filter((c) => /PutItem|Restart|Delete|Create/.test(c))).toEqual([]);
+    } finally {
+      eb.restore();
+    }
   });
 
   test('a manual action names its connector; without one it is refused, naming what to add', async () => {

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const bundled: number[] = [];
   const unbundled: number[] = [];
   const sdk = ['@aws-sdk/client-kafkaconnect', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-cloudwatch',
-    '@aws-sdk/client-dynamodb', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics'];
+    '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics'];
   initTime([RECOVERY_BUNDLE]);
   initTime(sdk); // warm the file cache for both
   for (let i = 0; i < RUNS; i++) {

@@ -1,6 +1,7 @@
 import { Clock, systemClock } from './clock';
 import { CloudWatchHandler, CloudWatchModel } from './cloudwatch';
 import { DynamoDbHandler, DynamoDbModel } from './dynamodb';
+import { EventsHandler, EventsModel } from './events';
 import { Durations, Faults } from './faults';
 import { IdGenerator } from './ids';
 import { KafkaConnectHandler } from './kafkaconnect';
@@ -13,6 +14,7 @@ import { SnsHandler, SnsModel } from './sns';
 export { FakeClock, systemClock } from './clock';
 export { CloudWatchModel } from './cloudwatch';
 export { DynamoDbModel } from './dynamodb';
+export { EventsModel } from './events';
 export { DEFAULT_DURATIONS, Faults } from './faults';
 export { KafkaConnectModel } from './kafkaconnect-model';
 export { RequestLog } from './requests';
@@ -21,6 +23,7 @@ export { SnsModel } from './sns';
 export type { Clock } from './clock';
 export type { AlarmInfo, AlarmSettings, AlarmState } from './cloudwatch';
 export type { AttributeValue, Item } from './dynamodb';
+export type { RuleSettings, RuleTargetSettings } from './events';
 export type { Durations, HookAction, InjectedError, RequestHook } from './faults';
 export type { ConnectorHealth, ConnectorInfo, ConnectorState, OperationInfo, OperationState } from './kafkaconnect-model';
 export type { RequestRecord, RequestStatus } from './requests';
@@ -67,6 +70,7 @@ export class AwsEmulator {
   public readonly sns: SnsModel;
   public readonly cloudwatch: CloudWatchModel;
   public readonly dynamodb: DynamoDbModel;
+  public readonly events: EventsModel;
   private readonly server: EmulatorServer;
 
   constructor(options: AwsEmulatorOptions = {}) {
@@ -90,6 +94,7 @@ export class AwsEmulator {
     this.sns = new SnsModel(this.clock, ids);
     this.cloudwatch = new CloudWatchModel(this.clock, this.region, this.account);
     this.dynamodb = new DynamoDbModel(scanPageSize);
+    this.events = new EventsModel(this.region, this.account);
     this.server = new EmulatorServer({
       handlers: {
         kafkaconnect: new KafkaConnectHandler(this.kafkaconnect),
@@ -97,6 +102,7 @@ export class AwsEmulator {
         sns: new SnsHandler(this.sns),
         monitoring: new CloudWatchHandler(this.cloudwatch),
         dynamodb: new DynamoDbHandler(this.dynamodb),
+        events: new EventsHandler(this.events),
       },
       faults: this.faults,
       log: this.requests,

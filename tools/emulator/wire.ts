@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'http';
 
-/** The five services the emulator routes, named as in the SigV4 credential scope. */
-export type ServiceName = 'kafkaconnect' | 's3' | 'sns' | 'monitoring' | 'dynamodb';
+/** The six services the emulator routes, named as in the SigV4 credential scope. */
+export type ServiceName = 'kafkaconnect' | 's3' | 'sns' | 'monitoring' | 'dynamodb' | 'events';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['kafkaconnect', 's3', 'sns', 'monitoring', 'dynamodb'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['kafkaconnect', 's3', 'sns', 'monitoring', 'dynamodb', 'events'];
 
 /** A fully read HTTP request, as handed to a service handler. */
 export interface RawRequest {

@@ -40,7 +40,7 @@ export interface WorldOptions extends PacingOptions, HandlerOptions {
 
 type HandlerResult = { outcome: string; phase?: string; action?: string; reason: string; connectorArn?: string };
 /** The bundled handler's signature; `R` is what it returns (a guard's run summary, a fleet's). */
-export type BundledHandler<R> = (event: unknown, context?: { awsRequestId: string }) => Promise<R>;
+export type BundledHandler<R> = (event: unknown, context?: { awsRequestId: string; invokedFunctionArn?: string }) => Promise<R>;
 
 export const REGION = 'ap-northeast-2';
 export const ACCOUNT = '123456789012';
@@ -167,6 +167,11 @@ export class GuardWorld {
   public readonly table = 'debezium-guard-state';
   public readonly roleArn = `arn:aws:iam::${ACCOUNT}:role/msk-connect`;
   public readonly workerConfigurationArn = `arn:aws:kafkaconnect:${REGION}:${ACCOUNT}:worker-configuration/debezium-workers/5d8a-1`;
+  /** The recovery function's ARN: what its rules target, and what Lambda's context tells it. */
+  public readonly functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:debezium-guard-recovery`;
+  /** The guard's EventBridge rules, named as CloudFormation would name them. */
+  public readonly alarmRule = 'GuardStack-AlarmRule-1A2B3C';
+  public readonly tickRule = 'GuardStack-ReconcileRule-4D5E6F';
   private readonly handler: BundledHandler<HandlerResult>;
   private readonly restoreEnv: () => void;
   private runs = 0;
@@ -186,6 +191,20 @@ export class GuardWorld {
     emulator.sns.createTopic(this.topicArn);
     emulator.cloudwatch.setAlarm(this.alarmName, { state: 'OK', actionsEnabled: true, type: 'composite' });
     emulator.dynamodb.createTable(this.table, 'pk');
+    // The rules as the construct deploys them (guard.ts): the alarm's change to ALARM, and the tick.
+    emulator.events.putRule(this.alarmRule, {
+      eventPattern: JSON.stringify({
+        'source': ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        'resources': [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${this.alarmName}`],
+        'detail': { state: { value: ['ALARM'] } },
+      }),
+      targets: [{ id: 'Target0', arn: this.functionArn }],
+    });
+    emulator.events.putRule(this.tickRule, {
+      scheduleExpression: 'rate(1 minute)',
+      targets: [{ id: 'Target0', arn: this.functionArn, input: JSON.stringify({ trigger: TRIGGER_INPUT.TICK }) }],
+    });
     ({ handler: this.handler, restoreEnv: this.restoreEnv } = loadBundledHandler<HandlerResult>(emulator, this.handlerEnv(), options));
   }
 
@@ -221,7 +240,7 @@ export class GuardWorld {
 
   public invoke(event: unknown): Promise<HandlerResult> {
     this.runs += 1;
-    return this.handler(event, { awsRequestId: `run-${this.runs}` });
+    return this.handler(event, { awsRequestId: `run-${this.runs}`, invokedFunctionArn: this.functionArn });
   }
 
   public onAlarm(): Promise<HandlerResult> {

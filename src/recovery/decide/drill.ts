@@ -9,8 +9,9 @@ import { DRILL_COMMIT_WINDOW_MS, mayRecreate } from '../constants';
 import { decide } from '../decide';
 import { minutes } from '../duration';
 import type {
-  ConfigCheck, ConnectorView, Decision, DrillCheck, DrillReport, DrillVerdict, Observation, RecoveryRecord, Settings,
+  ConfigCheck, ConnectorView, Decision, DrillCheck, DrillReport, DrillVerdict, Observation, RecoveryRecord, RuleTarget, Settings,
 } from '../model';
+import { rulesCheck } from './drill-rules';
 import { withinWindow } from './transitions';
 
 /** What one read of the drill gave: its value, or the (scrubbed) error that stopped it. */
@@ -38,6 +39,13 @@ export interface DrillInput {
    * error that stopped the count; absent when this function cannot count them.
    */
   readonly commits?: Observed<number>;
+  /**
+   * The targets of the EventBridge rules that invoke the function, or the error that stopped the read;
+   * absent when the function does not know its own ARN.
+   */
+  readonly rules?: Observed<RuleTarget[]>;
+  /** The alarm whose change to ALARM a rule must turn into a recovery (a single guard's composite alarm); absent for a fleet, which its tick starts. */
+  readonly alarmName?: string;
   /** The checks this drill does not make, each with why. */
   readonly notChecked: ReadonlyArray<{ readonly check: string; readonly why: string }>;
 }
@@ -105,6 +113,7 @@ function checks(input: DrillInput): DrillCheck[] {
   return [
     connectorCheck(input),
     alarmCheck(input),
+    rulesCheck(input.rules, input.alarmName),
     ...storedRequestChecks(input),
     recoveryStateCheck(input),
     ...(input.commits ? [commitsCheck(input.commits)] : []),
