@@ -19,7 +19,7 @@ import { notificationTopic } from '../notification-topic';
 import type { RecoveryStrategy } from '../props';
 import { ENV, MEMBER_SIGNAL, guardSignalAlarmName, MEMBER_TAG, mayRecreate, mayRestart, TRIGGER_INPUT } from '../recovery/constants';
 import { anyConnectorStatements, connectorStatements, statement, storedRequest, SID, type StoredRequest } from '../recovery-function/permissions';
-import { connectorAcknowledgements, RecoveryFunction, workerConfigurationAcknowledgement } from '../recovery-function/recovery-function';
+import { anyResourceReason, connectorAcknowledgements, RecoveryFunction, workerConfigurationAcknowledgement } from '../recovery-function/recovery-function';
 import { recoveryPlane } from '../recovery-plane';
 import { DebeziumGuardWarnings } from '../warnings';
 
@@ -149,10 +149,7 @@ export class DebeziumGuardFleet extends Construct {
           rule: 'AwsSolutions-IAM5',
           finding: 'Resource::*',
           reason: 'cloudwatch:DescribeAlarms without alarm names (one call finds every metric alarm in ALARM, whatever the fleet\'s size) and '
-            + (mayRecreate(strategy)
-              ? 'kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits), kafkaconnect:CreateConnector '
-                + 'and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
-              : 'kafkaconnect:ListConnectors and cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits) support no resource-level permissions.'),
+            + anyResourceReason(mayRecreate(strategy)),
         },
         ...(mayRecreate(strategy) ? [workerConfigurationAcknowledgement(role)] : []),
         {

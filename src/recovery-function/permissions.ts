@@ -21,7 +21,9 @@ export const SID = {
   LIST_CONNECTORS: 'ListConnectors',
   /** The drill counts the offset commits of the last 15 minutes (read-only). */
   COUNT_OFFSET_COMMITS: 'CountOffsetCommits',
-  /** The drill reads the EventBridge rules that target the function (read-only). */
+  /** The drill finds the EventBridge rules that target the function (read-only). */
+  FIND_TRIGGER_RULES: 'FindTriggerRules',
+  /** The drill reads those rules and their targets (read-only). */
   READ_TRIGGER_RULES: 'ReadTriggerRules',
   RESTART_CONNECTOR: 'RestartConnector',
   FOLLOW_CONNECTOR_OPERATIONS: 'FollowConnectorOperations',
@@ -95,13 +97,17 @@ export function guardAlarm(alarm: cloudwatch.IAlarm): Need {
 
 /**
  * The drill reads the EventBridge rules that target the function: which ones (by its own ARN), each
- * rule, and its targets. Read-only. The rules' names are generated when the stack deploys, and naming
- * their ARNs here would make a cycle (each rule targets the function): the rules of the account and Region.
+ * rule, and its targets. Read-only. `ListRuleNamesByTarget` supports no resource-level permission.
+ * The rules' names are generated when the stack deploys, and naming their ARNs here would make a
+ * cycle (each rule targets the function): the others read the rules of the account and Region.
  */
 export function triggerRules(scope: Construct): Need {
   return {
     environment: {},
-    statements: [statement(SID.READ_TRIGGER_RULES, ['events:ListRuleNamesByTarget', 'events:DescribeRule', 'events:ListTargetsByRule'], triggerRulesArn(scope))],
+    statements: [
+      statement(SID.FIND_TRIGGER_RULES, ['events:ListRuleNamesByTarget'], '*'),
+      statement(SID.READ_TRIGGER_RULES, ['events:DescribeRule', 'events:ListTargetsByRule'], triggerRulesArn(scope)),
+    ],
   };
 }
 

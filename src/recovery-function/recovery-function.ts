@@ -160,14 +160,23 @@ function wildcardAcknowledgements(role: iam.Role, connectorName: string, restart
     {
       rule: 'AwsSolutions-IAM5',
       finding: 'Resource::*',
-      reason: recreates
-        ? 'kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits), kafkaconnect:CreateConnector '
-          + 'and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.'
-        : 'kafkaconnect:ListConnectors and cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits) support no resource-level permissions.',
+      reason: anyResourceReason(recreates),
     },
     ...connectorAcknowledgements(role, connectorName, restarts || recreates),
     ...(recreates ? [workerConfigurationAcknowledgement(role)] : []),
   ];
+}
+
+/**
+ * Why a recovery policy's actions on `*` cannot be narrowed (`anyConnectorStatements` and the drill's
+ * reads): a guard's acknowledgement, and a fleet's after its own.
+ */
+export function anyResourceReason(recreates: boolean): string {
+  const reads = 'kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics (read-only: the drill\'s count of offset commits), '
+    + 'events:ListRuleNamesByTarget (read-only: the drill finds the rules that target the function)';
+  return recreates
+    ? `${reads}, kafkaconnect:CreateConnector and the EC2/CloudWatch Logs delivery actions a create needs support no resource-level permissions.`
+    : `${reads} support no resource-level permissions.`;
 }
 
 /** The wildcards of the statements on one connector (`connectorStatements`), with their reasons. */
@@ -192,8 +201,8 @@ function triggerRulesAcknowledgement(scope: Construct): NagAcknowledgement {
   return {
     rule: 'AwsSolutions-IAM5',
     finding: `Resource::${nagText(scope, triggerRulesArn(scope))}`,
-    reason: 'Read-only: the drill finds the EventBridge rules that target the function by its ARN; their names are generated at deploy time, '
-      + 'and naming them would make a cycle (the rules target the function).',
+    reason: 'Read-only: the drill reads the EventBridge rules that target the function (DescribeRule, ListTargetsByRule); their names are generated at '
+      + 'deploy time, and naming them would make a cycle (the rules target the function).',
   };
 }
 

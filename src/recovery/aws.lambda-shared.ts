@@ -7,7 +7,9 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, ResourceNotFoundException, type Target,
+} from '@aws-sdk/client-eventbridge';
 import {
   ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
   DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
@@ -271,15 +273,24 @@ export class EventBridgeRuleReader implements RuleReader {
     return perRule.flat();
   }
 
+  /** The rule's targets that invoke the function; none when the rule was deleted since it was listed. */
   private async ruleTargets(name: string): Promise<RuleTarget[]> {
-    const rule = await this.client.send(new DescribeRuleCommand({ Name: name }));
     const targets: Target[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: nextToken }));
-      targets.push(...page.Targets ?? []);
-      nextToken = page.NextToken;
-    } while (nextToken);
+    let rule;
+    try {
+      rule = await this.client.send(new DescribeRuleCommand({ Name: name }));
+      let nextToken: string | undefined;
+      do {
+        const page = await this.client.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: nextToken }));
+        targets.push(...page.Targets ?? []);
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) {
+        return [];
+      }
+      throw err;
+    }
     return targets.filter((t) => t.Arn === this.functionArn).map((t): RuleTarget => ({
       rule: name,
       enabled: rule.State !== undefined && rule.State.startsWith('ENABLED'),

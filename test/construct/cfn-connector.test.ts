@@ -63,7 +63,7 @@ describe('a guard from a CfnConnector (CloudFormation-managed)', () => {
     const { template } = fromCfnConnector();
     const [role] = Object.values(template.findResources('AWS::IAM::Role')) as any[];
     const statements = role.Properties.Policies[0].PolicyDocument.Statement as any[];
-    expect(statements.map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', 'CountOffsetCommits', 'ReadTriggerRules', 'RestartConnector', 'FollowConnectorOperations']);
+    expect(statements.map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', 'CountOffsetCommits', 'FindTriggerRules', 'ReadTriggerRules', 'RestartConnector', 'FollowConnectorOperations']);
     expect(JSON.stringify(statements)).not.toMatch(/DeleteConnector|CreateConnector|iam:PassRole|s3:GetObject|ec2:/);
   });
 

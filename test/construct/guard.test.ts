@@ -471,11 +471,13 @@ describe('IAM least privilege', () => {
       { Sid: 'ListConnectors', Effect: 'Allow', Action: 'kafkaconnect:ListConnectors', Resource: '*' },
       // Read-only, for the drill: GetMetricStatistics has no resource-level permission.
       { Sid: 'CountOffsetCommits', Effect: 'Allow', Action: 'cloudwatch:GetMetricStatistics', Resource: '*' },
+      // Read-only, for the drill: the rules that target the function, found by its ARN (ListRuleNamesByTarget has no
+      // resource-level permission), then each rule and its targets (their names are generated at deploy).
+      { Sid: 'FindTriggerRules', Effect: 'Allow', Action: 'events:ListRuleNamesByTarget', Resource: '*' },
       {
-        // Read-only, for the drill: the rules that target the function, found by its ARN; their names are generated at deploy.
         Sid: 'ReadTriggerRules',
         Effect: 'Allow',
-        Action: ['events:ListRuleNamesByTarget', 'events:DescribeRule', 'events:ListTargetsByRule'],
+        Action: ['events:DescribeRule', 'events:ListTargetsByRule'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:${REGION}:${ACCOUNT}:rule/*`]] },
       },
       { Sid: 'RestartConnector', Effect: 'Allow', Action: 'kafkaconnect:RestartConnector', Resource: connectorArn('connector/orders-cdc/*') },
@@ -530,7 +532,7 @@ describe('IAM least privilege', () => {
       { Sid: 'RecoveryRecord', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/StateTable/), 'Arn'] } },
       { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/Topic/) } },
     ]));
-    expect(s).toHaveLength(16);
+    expect(s).toHaveLength(17);
     // No s3:List*, no GetBucket*, nothing else in the bucket.
     expect(JSON.stringify(s)).not.toMatch(/s3:List|s3:GetBucket|s3:\*|kafkaconnect:\*/);
   });
@@ -544,7 +546,7 @@ describe('IAM least privilege', () => {
     expect(text).not.toMatch(/DeleteConnector|CreateConnector|DescribeConnector"|ListTagsForResource|iam:PassRole|s3:GetObject|ec2:/);
     expect(text.includes('kafkaconnect:RestartConnector')).toBe(restarts);
     expect(s.map((st) => st.Sid)).toEqual([
-      'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', 'CountOffsetCommits', 'ReadTriggerRules', ...(restarts ? ['RestartConnector'] : []),
+      'WriteOwnLogs', 'ReadGuardAlarm', 'RecoveryRecord', 'Notify', 'ListConnectors', 'CountOffsetCommits', 'FindTriggerRules', 'ReadTriggerRules', ...(restarts ? ['RestartConnector'] : []),
       'FollowConnectorOperations',
     ]);
   });

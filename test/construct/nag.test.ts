@@ -59,7 +59,7 @@ describe('cdk-nag acknowledgements', () => {
       .map((m) => m.data as Record<string, string>);
     expect(records).toHaveLength(1);
     expect(Object.keys(records[0])).toEqual(FINDINGS.map((f) => `AwsSolutions-IAM5[${f}]`));
-    expect(records[0]['AwsSolutions-IAM5[Resource::*]']).toMatch(/^kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics \(read-only: the drill's count of offset commits\), kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/);
+    expect(records[0]['AwsSolutions-IAM5[Resource::*]']).toMatch(/^kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics \(read-only: the drill's count of offset commits\), events:ListRuleNamesByTarget \(read-only: the drill finds the rules that target the function\), kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/);
     Object.values(records[0]).forEach((reason) => expect(reason.length).toBeGreaterThan(40));
   });
 
@@ -69,7 +69,7 @@ describe('cdk-nag acknowledgements', () => {
     const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
     expect(role.Metadata.cdk_nag.rules_to_suppress).toEqual([{
       id: 'AwsSolutions-IAM5',
-      reason: expect.stringMatching(/^Resource::\*: kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics \(read-only: the drill's count of offset commits\), kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/),
+      reason: expect.stringMatching(/^Resource::\*: kafkaconnect:ListConnectors, cloudwatch:GetMetricStatistics \(read-only: the drill's count of offset commits\), events:ListRuleNamesByTarget \(read-only: the drill finds the rules that target the function\), kafkaconnect:CreateConnector and the EC2\/CloudWatch Logs delivery actions/),
       applies_to: FINDINGS,
     }]);
   });

@@ -162,7 +162,7 @@ describe('drill: the EventBridge rules that start the function', () => {
     world.emulator.events.deleteRule(world.tickRule);
     const { answer } = await drill();
     expect(check(answer)).toMatchObject({
-      status: 'PROBLEM', detail: expect.stringMatching(/^no rule that targets this function sends the tick \(\{"trigger":"tick"\}\) on a schedule: deploy the guard's stack again; rule /),
+      status: 'PROBLEM', detail: expect.stringMatching(/^no rule that targets this function sends the tick \(\{"trigger":"tick"\}\) on a schedule: deploy again the stack that holds the function; rule /),
     });
   });
 

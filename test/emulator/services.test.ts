@@ -270,5 +270,14 @@ describe('EventBridge (the rules on the default bus)', () => {
     expect(unknown.message).toBe('Rule b-tick does not exist on EventBus default.');
     expect(await errorOf(() => eb.send(new ListTargetsByRuleCommand({ Rule: 'b-tick' })))).toBeInstanceOf(EventBridgeResourceNotFound);
     expect(await errorOf(() => eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, EventBusName: 'orders' })))).toBeInstanceOf(EventBridgeResourceNotFound);
+    // The default bus by its ARN is the default bus (b-tick was deleted above).
+    const byArn = await eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, EventBusName: 'arn:aws:events:ap-northeast-2:111122223333:event-bus/default' }));
+    expect(byArn.RuleNames).toEqual(['a-alarm']);
+  });
+
+  test('a NextToken it never handed out is InvalidToken (400), as the API reference says', async () => {
+    const err = await errorOf(() => eb.send(new ListRuleNamesByTargetCommand({ TargetArn: FUNCTION, NextToken: 'not-a-token' })));
+    expect(err.name).toBe('InvalidToken');
+    expect(err.$metadata?.httpStatusCode).toBe(400);
   });
 });

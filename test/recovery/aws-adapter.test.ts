@@ -7,7 +7,9 @@
 import { Readable } from 'stream';
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, ResourceNotFoundException as RuleNotFound,
+} from '@aws-sdk/client-eventbridge';
 import {
   BadRequestException, ConflictException, CreateConnectorCommand, DeleteConnectorCommand, DescribeConnectorCommand, DescribeConnectorOperationCommand,
   DescribeWorkerConfigurationCommand, KafkaConnectClient, ListConnectorsCommand, ListTagsForResourceCommand, NotFoundException,
@@ -394,6 +396,16 @@ describe('EventBridgeRuleReader', () => {
     expect(eb).toHaveReceivedCommandTimes(ListRuleNamesByTargetCommand, 2);
     expect(eb).toHaveReceivedCommandTimes(DescribeRuleCommand, 2);
     expect(eb).toHaveReceivedCommandTimes(ListTargetsByRuleCommand, 3);
+  });
+
+  test('a rule enabled with CloudTrail management events is enabled; one deleted since it was listed is left out', async () => {
+    eb.on(ListRuleNamesByTargetCommand).resolves({ RuleNames: ['gone', 'tick'] });
+    eb.on(DescribeRuleCommand, { Name: 'gone' }).rejects(new RuleNotFound({ message: 'Rule gone does not exist on EventBus default.', $metadata }));
+    eb.on(DescribeRuleCommand, { Name: 'tick' }).resolves({ Name: 'tick', State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', ScheduleExpression: 'rate(1 minute)' });
+    eb.on(ListTargetsByRuleCommand, { Rule: 'tick' }).resolves({ Targets: [{ Id: 'fn', Arn: FUNCTION_ARN, Input: '{"trigger":"tick"}' }] });
+    await expect(reader.targets()).resolves.toEqual([
+      { rule: 'tick', enabled: true, scheduleExpression: 'rate(1 minute)', input: '{"trigger":"tick"}', transformsInput: false },
+    ]);
   });
 
   test('no rule targets the function: none, and nothing more is read', async () => {

@@ -20,6 +20,10 @@ const ALARM_RULE: RuleTarget = {
 const TICK_RULE: RuleTarget = {
   rule: 'Stack-GuardReconcileRule-3C4D', enabled: true, scheduleExpression: 'rate(1 minute)', input: '{"trigger":"tick"}', transformsInput: false,
 };
+/** The alarm rule's pattern with these fields added or replaced. */
+function withPattern(fields: Record<string, unknown>): string {
+  return JSON.stringify({ ...JSON.parse(ALARM_RULE.eventPattern!), ...fields });
+}
 const PREVENTIVE_RESTART: RuleTarget = {
   rule: 'Stack-GuardPreventiveRestartRule-5E6F', enabled: false, scheduleExpression: 'cron(0 3 ? * SUN *)', input: '{"trigger":"scheduled-restart"}', transformsInput: false,
 };
@@ -59,10 +63,20 @@ describe('the drill\'s EventBridge rules check', () => {
     ['a rule that reshapes the event', [{ ...ALARM_RULE, transformsInput: true }]],
     ['a rule whose pattern is not JSON', [{ ...ALARM_RULE, eventPattern: 'not json' }]],
     ['a rule on another source', [{ ...ALARM_RULE, eventPattern: ALARM_RULE.eventPattern!.replace('aws.cloudwatch', 'aws.kafkaconnect') }]],
+    ['a rule that also filters on the account (it would never fire)', [{ ...ALARM_RULE, eventPattern: withPattern({ account: ['999999999999'] }) }]],
+    ['a rule that also filters on the previous state', [{ ...ALARM_RULE, eventPattern: withPattern({ detail: { state: { value: ['ALARM'] }, previousState: { value: ['OK'] } } }) }]],
+    ['a rule that also filters on the state\'s reason', [{ ...ALARM_RULE, eventPattern: withPattern({ detail: { state: { value: ['ALARM'], reason: ['x'] } } }) }]],
+    ['a rule whose detail is not an object', [{ ...ALARM_RULE, eventPattern: withPattern({ detail: ['ALARM'] }) }]],
   ])('no rule that starts a recovery on the alarm: %s', (_, alarmRules) => {
     const check = rulesCheck({ value: [...alarmRules, TICK_RULE] }, ALARM);
     expect(check.status).toBe('PROBLEM');
-    expect(check.detail).toMatch(new RegExp(`^no rule that targets this function starts a recovery when alarm ${ALARM} goes to ALARM: deploy the guard's stack again; rule `));
+    expect(check.detail).toMatch(new RegExp(`^no rule that targets this function starts a recovery when alarm ${ALARM} goes to ALARM: deploy again the stack that holds the function; rule `));
+  });
+
+  test('the pattern as EventBridge returns it: key order and whitespace do not matter', () => {
+    const returned = '{ "detail": {"state": {"value": ["ALARM"]}}, "detail-type": ["CloudWatch Alarm State Change"],\n'
+      + `  "resources": ["${ALARM_ARN}"], "source": ["aws.cloudwatch"] }`;
+    expect(rulesCheck({ value: [{ ...ALARM_RULE, eventPattern: returned }, TICK_RULE] }, ALARM)).toMatchObject({ status: 'OK' });
   });
 
   test('a pattern that leaves out the resources or the state matches the alarm\'s change to ALARM too', () => {
@@ -78,7 +92,7 @@ describe('the drill\'s EventBridge rules check', () => {
     expect(rulesCheck({ value: [tick] }, undefined)).toEqual({
       check: 'EventBridge rules',
       status: 'PROBLEM',
-      detail: 'no rule that targets this function sends the tick ({"trigger":"tick"}) on a schedule: deploy the guard\'s stack again',
+      detail: 'no rule that targets this function sends the tick ({"trigger":"tick"}) on a schedule: deploy again the stack that holds the function',
     });
   });
 

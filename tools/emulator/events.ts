@@ -107,9 +107,10 @@ export class EventsModel {
   }
 }
 
-/** The emulator models the default event bus only; another is refused rather than answered as if it were empty. */
+/** The emulator models the default event bus only (by name or ARN); another is refused rather than answered as if it were empty. */
 function onDefaultBus(eventBusName: unknown): void {
-  if (eventBusName !== undefined && eventBusName !== 'default') {
+  const named = typeof eventBusName === 'string' ? eventBusName.replace(/^arn:aws[\w-]*:events:[^:]+:\d{12}:event-bus\//, '') : eventBusName;
+  if (named !== undefined && named !== 'default') {
     throw new ServiceError(400, 'ResourceNotFoundException', `Event bus ${String(eventBusName)} does not exist (the emulator models the default bus only).`);
   }
 }
@@ -122,7 +123,8 @@ function paged<T>(items: readonly T[], body: Record<string, unknown>): { page: T
   }
   const start = body.NextToken === undefined ? 0 : Number(body.NextToken);
   if (!Number.isInteger(start) || start < 0 || start > items.length) {
-    throw validation('The NextToken provided is invalid.');
+    // What the API reference documents for a token it no longer (or never did) hand out.
+    throw new ServiceError(400, 'InvalidToken', 'The NextToken provided is invalid.');
   }
   const end = start + limit;
   return { page: items.slice(start, end), ...(end < items.length ? { nextToken: String(end) } : {}) };

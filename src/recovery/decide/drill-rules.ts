@@ -47,7 +47,7 @@ export function rulesCheck(observed: Observed<RuleTarget[]> | undefined, alarmNa
     } else if (fitting.length > 0) {
       problems.push(`rule ${unique(fitting.map((t) => t.rule)).join(', ')} ${need.does}, but is disabled: enable it`);
     } else {
-      problems.push(`no rule that targets this function ${need.does}: deploy the guard's stack again`);
+      problems.push(`no rule that targets this function ${need.does}: deploy again the stack that holds the function`);
     }
   }
   return problems.length > 0
@@ -55,21 +55,30 @@ export function rulesCheck(observed: Observed<RuleTarget[]> | undefined, alarmNa
     : { check, status: 'OK', detail: `${found.join('; ')}; enabled, targeting this function` };
 }
 
-/** The rule matches the alarm's change to ALARM and passes the event through. */
+/**
+ * The rule matches the alarm's change to ALARM and passes the event through. Its pattern may filter
+ * on nothing else: a rule that also asks, say, for another account would never fire for the guard.
+ */
 function startsOnAlarm(target: RuleTarget, alarmName: string): boolean {
   if (target.eventPattern === undefined || target.input !== undefined || target.transformsInput) {
     return false;
   }
   const pattern = parsed(target.eventPattern);
-  if (pattern === undefined) {
+  const detail = record(pattern?.detail);
+  const state = record(detail?.state);
+  if (!pattern || !only(pattern, ['source', 'detail-type', 'resources', 'detail']) || !only(detail, ['state']) || !only(state, ['value'])
+    || (pattern.detail !== undefined && !detail) || (detail?.state !== undefined && !state)) {
     return false;
   }
-  const detail = record(pattern.detail);
-  const state = record(detail?.state);
   return matches(pattern.source, (v) => v === 'aws.cloudwatch')
     && matches(pattern['detail-type'], (v) => v === 'CloudWatch Alarm State Change')
     && matchesOrAny(pattern.resources, (v) => v.endsWith(`:alarm:${alarmName}`))
     && matchesOrAny(state?.value, (v) => v === 'ALARM');
+}
+
+/** The object (if any) has no key but these. */
+function only(value: Record<string, unknown> | undefined, keys: string[]): boolean {
+  return value === undefined || Object.keys(value).every((k) => keys.includes(k));
 }
 
 /** A scheduled rule whose target sends the tick's input. */
