@@ -4,7 +4,7 @@
  * with the fleet's environment, through the real SDK clients.
  */
 import { MINUTE, storedRecord, type StoredRecord } from './harness';
-import { ENV, MEMBER_SIGNAL, guardSignalAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
+import { CONNECTOR_FIELD, ENV, MANUAL_ACTION, MEMBER_SIGNAL, guardSignalAlarmName, MEMBER_TAG, TRIGGER_INPUT } from '../../src/recovery/constants';
 import type { FleetRunSummary } from '../../src/recovery/fleet-run';
 import { AwsEmulator, type FakeClock, type PublishedMessage, type RequestRecord } from '../../tools/emulator';
 import {
@@ -46,6 +46,10 @@ export class FleetWorld {
   public readonly topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:debezium-guard-fleet`;
   public readonly table = 'debezium-guard-fleet-state';
   public readonly roleArn = `arn:aws:iam::${ACCOUNT}:role/msk-connect`;
+  /** The fleet's function: what its tick rule targets, and what Lambda's context tells it. */
+  public readonly functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:debezium-guard-fleet-recovery`;
+  /** The fleet's tick rule, named as CloudFormation would name it. */
+  public readonly tickRule = 'FleetStack-CdcFleetReconcileRule-7G8H9I';
   /** The first request of each tick, by sequence number (`RequestRecord.seq`). */
   public readonly tickStarts: number[] = [];
   /** What each tick returned. */
@@ -82,6 +86,11 @@ export class FleetWorld {
         },
       });
     }
+    // The fleet's one rule, as the construct deploys it (fleet.ts): the tick.
+    emulator.events.putRule(this.tickRule, {
+      scheduleExpression: 'rate(1 minute)',
+      targets: [{ id: 'Target0', arn: this.functionArn, input: JSON.stringify({ trigger: TRIGGER_INPUT.TICK }) }],
+    });
     const env = {
       [ENV.FLEET_ID]: this.fleetId,
       [ENV.FLEET_CONCURRENCY]: String(options.concurrency),
@@ -120,9 +129,15 @@ export class FleetWorld {
   public async tick(): Promise<FleetRunSummary> {
     this.runs += 1;
     this.tickStarts.push(this.emulator.requests.entries.length + 1);
-    const summary = await this.handler({ trigger: TRIGGER_INPUT.TICK }, { awsRequestId: `fleet-run-${this.runs}` });
+    const summary = await this.handler({ trigger: TRIGGER_INPUT.TICK }, { awsRequestId: `fleet-run-${this.runs}`, invokedFunctionArn: this.functionArn });
     this.summaries.push(summary);
     return summary;
+  }
+
+  /** `{"action":"drill","connector":...}`, as an operator invokes it (not kept in `summaries`). */
+  public drill(connectorName: string): Promise<FleetRunSummary> {
+    this.runs += 1;
+    return this.handler({ action: MANUAL_ACTION.DRILL, [CONNECTOR_FIELD]: connectorName }, { awsRequestId: `fleet-run-${this.runs}`, invokedFunctionArn: this.functionArn });
   }
 
   public notices(): PublishedMessage[] {

@@ -5,6 +5,7 @@
  */
 import { FleetWorld } from './fleet-harness';
 import { MINUTE, tickUntil } from './harness';
+import { OFFSET_COMMIT_NAMESPACE } from '../../src/recovery/constants';
 import { FakeClock } from '../../tools/emulator';
 
 let world: FleetWorld | undefined;
@@ -163,6 +164,42 @@ describe('thirty members alarm in the same minute', () => {
     const later = requests.entries.slice(before);
     expect(later.filter((r) => r.service === 'sns' || ['RestartConnector', 'DeleteConnector', 'CreateConnector'].includes(r.operation))).toEqual([]);
     expect(w.notices()).toHaveLength(2);
+    expect(requests.entries.filter((r) => r.emulatorBug !== undefined)).toEqual([]);
+  });
+});
+
+describe('a drill of a member', () => {
+  /** The report of the one member a drill names. */
+  const reportOf = (summary: Awaited<ReturnType<FleetWorld['drill']>>) => {
+    expect(summary.runs).toHaveLength(1);
+    return summary.runs[0].summary as unknown as { outcome: string; drill: string; checks: Array<{ check: string; status: string; detail: string }> };
+  };
+
+  test('reads the member and the fleet\'s tick rule, writes nothing, sends one notice; a disabled tick is a problem', async () => {
+    const w = world = await FleetWorld.start({ clock, size: 3, concurrency: 2 });
+    const { requests } = w.emulator;
+    // The member's worker logs committed once a minute (its metric filter's metric).
+    w.emulator.cloudwatch.putMetricData(OFFSET_COMMIT_NAMESPACE, 'cdc-001', Array.from({ length: 15 }, (_, i) => ({ at: clock.now() - (i + 1) * MINUTE + 5_000, value: 1 })));
+    const report = reportOf(await w.drill('cdc-001'));
+    expect(report).toMatchObject({ outcome: 'DRILL', drill: 'WOULD_RESTART' });
+    expect(report.checks.filter((c) => c.status !== 'OK').map((c) => c.check)).toEqual(['permissions of the strategy']);
+    expect(report.checks.find((c) => c.check === 'EventBridge rules')).toEqual({
+      check: 'EventBridge rules',
+      status: 'OK',
+      detail: `rule ${w.tickRule} sends the tick ({"trigger":"tick"}) on a schedule (rate(1 minute)); enabled, targeting this function`,
+    });
+    expect(requests.of('events', 'ListRuleNamesByTarget').map((r) => r.params.targetArn)).toEqual([w.functionArn]);
+
+    w.emulator.events.setRuleState(w.tickRule, 'DISABLED');
+    const disabled = reportOf(await w.drill('cdc-001'));
+    expect(disabled.checks.find((c) => c.check === 'EventBridge rules')).toMatchObject({
+      status: 'PROBLEM', detail: `rule ${w.tickRule} sends the tick ({"trigger":"tick"}) on a schedule, but is disabled: enable it`,
+    });
+    // Read-only: no record, no mutation; one notice per drill.
+    expect(requests.entries.filter((r) => ['PutItem', 'RestartConnector', 'DeleteConnector', 'CreateConnector'].includes(r.operation))).toEqual([]);
+    expect(w.notices().map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^\[INFO\] cdc-001: DRILL: would restart/), expect.stringMatching(/^\[WARNING\] cdc-001: DRILL: would restart/),
+    ]);
     expect(requests.entries.filter((r) => r.emulatorBug !== undefined)).toEqual([]);
   });
 });
