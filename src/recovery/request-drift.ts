@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isObject } from './json';
 
 /**
  * Whether the stored CreateConnector request still describes the connector that runs: a recreate from
@@ -213,8 +214,4 @@ function unionKeys(a: Record<string, string>, b: Record<string, string>): string
 
 function at(value: unknown, key: string): unknown {
   return isObject(value) ? value[key] : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

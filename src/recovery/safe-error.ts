@@ -6,6 +6,7 @@
  * it (`<value of database.password>`). House rule: a notice or log line never carries a value from a
  * connector's configuration; it names keys, not values. Pure: no SDK, no I/O.
  */
+import { isObject } from './json';
 
 /** One `connectorConfiguration` entry: the key that names a value, and the value. */
 export type ConfigValue = readonly [key: string, value: string];
@@ -178,8 +179,4 @@ function scrubRules(values: readonly ConfigValue[]): ScrubRule[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

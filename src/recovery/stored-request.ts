@@ -1,3 +1,4 @@
+import { isObject } from './json';
 import type { ConfigCheck, OffsetsLocation } from './model';
 import { COMPARED_FIELDS, fingerprintOf } from './request-drift';
 
@@ -249,10 +250,6 @@ function at(value: unknown, path: string): unknown {
     }
   }
   return current;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isStringArray(value: unknown): boolean {

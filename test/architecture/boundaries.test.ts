@@ -35,7 +35,7 @@ const HANDLER = (f: string) => f.startsWith('src/recovery/') && !CONSTRUCT_SIDE_
 /** Files in src/recovery/ that the construct loads: the names both sides share. */
 const CONSTRUCT_SIDE_OF_RECOVERY = ['src/recovery/constants.ts'];
 /** The decision core: the policy and the pure checks it decides on. */
-const CORE = (f: string) => /^src\/recovery\/(decide(\/.*)?|model|notices|duration|request-drift|stored-request|backoff|render-notice|safe-error|handler-config|invocation)\.ts$/.test(f);
+const CORE = (f: string) => /^src\/recovery\/(decide(\/.*)?|model|json|notices|duration|request-drift|stored-request|backoff|render-notice|safe-error|handler-config|invocation)\.ts$/.test(f);
 
 describe('architecture: what may import what', () => {
   test('the imports are read as they are (so that the rules below can fail)', () => {

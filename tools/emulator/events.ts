@@ -1,7 +1,9 @@
-import { Call, HttpResult, isRecord, jsonResult, parseJsonObject, RawRequest, ServiceError, ServiceHandler, targetOperation, unknownTarget } from './wire';
+import {
+  AWS_JSON_1_1, awsJsonError, awsJsonRun, Call, HttpResult, isRecord, parseJsonObject, RawRequest, ServiceError, ServiceHandler, targetOperation,
+  unknownTarget,
+} from './wire';
 
 const TARGET_PREFIX = 'AWSEvents.';
-const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
 /** The most names ListRuleNamesByTarget (and targets ListTargetsByRule) returns per page without a smaller Limit. */
 const MAX_PAGE = 100;
 
@@ -141,12 +143,8 @@ export class EventsHandler implements ServiceHandler {
   public decode(req: RawRequest): Call {
     const operation = targetOperation(req, TARGET_PREFIX);
     const body = parseJsonObject(req.body);
-    const answer = (run: (b: Record<string, unknown>) => unknown) => (): HttpResult => {
-      if (!body) {
-        throw new ServiceError(400, 'SerializationException', 'Start of structure or map found where not expected.');
-      }
-      return jsonResult(200, run(body), { 'content-type': AWS_JSON_1_1 });
-    };
+    const answer = (run: (b: Record<string, unknown>) => unknown) =>
+      awsJsonRun(body, 'Start of structure or map found where not expected.', run, AWS_JSON_1_1);
     const name = (field: string): string | undefined => {
       const value = isRecord(body) ? body[field] : undefined;
       return typeof value === 'string' ? value : undefined;
@@ -164,7 +162,7 @@ export class EventsHandler implements ServiceHandler {
   }
 
   public renderError(err: ServiceError, requestId: string): HttpResult {
-    return jsonResult(err.status, { __type: err.code, message: err.message }, { 'content-type': AWS_JSON_1_1, 'x-amzn-requestid': requestId });
+    return awsJsonError(err, requestId, err.code, { 'content-type': AWS_JSON_1_1 });
   }
 
   public throttlingError(code: string = 'ThrottlingException'): ServiceError {

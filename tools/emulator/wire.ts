@@ -93,6 +93,8 @@ export function xmlEscape(value: string): string {
 }
 
 const AWS_JSON_1_0 = 'application/x-amz-json-1.0';
+/** The content type of awsJson1_1 services (EventBridge); the others here speak awsJson1_0. */
+export const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
 
 /** An awsJson1_0 error: `{"__type": "<namespace>#<Shape>", "message": ...}` plus any extra fields. */
 export function awsJsonError(err: ServiceError, requestId: string, type: string, headers: Record<string, string> = {}): HttpResult {
@@ -146,19 +148,20 @@ export function unknownTarget(req: RawRequest, operation: string | undefined): C
 }
 
 /**
- * The run of an awsJson1_0 operation: 200 with `answer(body)`, or 400 SerializationException when the
+ * The run of an awsJson operation: 200 with `answer(body)`, or 400 SerializationException when the
  * body was not a JSON object (`body` as `parseJsonObject` returned it; each service words that error its own way).
  */
 export function awsJsonRun(
   body: Record<string, unknown> | undefined,
   notAnObject: string,
   answer: (body: Record<string, unknown>) => unknown,
+  contentType: string = AWS_JSON_1_0,
 ): () => HttpResult {
   return () => {
     if (!body) {
       throw new ServiceError(400, 'SerializationException', notAnObject);
     }
-    return jsonResult(200, answer(body), { 'content-type': AWS_JSON_1_0 });
+    return jsonResult(200, answer(body), { 'content-type': contentType });
   };
 }
 

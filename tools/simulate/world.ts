@@ -196,7 +196,7 @@ export class GuardWorld {
       eventPattern: JSON.stringify({
         'source': ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        'resources': [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${this.alarmName}`],
+        'resources': [this.alarmArn()],
         'detail': { state: { value: ['ALARM'] } },
       }),
       targets: [{ id: 'Target0', arn: this.functionArn }],
@@ -227,13 +227,18 @@ export class GuardWorld {
     this.emulator.cloudwatch.setAlarm(this.alarmName, { state, actionsEnabled, type: 'composite' });
   }
 
+  /** The composite alarm's ARN: what the alarm rule matches, and what its state change names. */
+  public alarmArn(): string {
+    return `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${this.alarmName}`;
+  }
+
   /** What EventBridge delivers when the composite alarm goes to ALARM. */
   public alarmEvent(): Record<string, unknown> {
     return {
       'version': '0',
       'source': 'aws.cloudwatch',
       'detail-type': 'CloudWatch Alarm State Change',
-      'resources': [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${this.alarmName}`],
+      'resources': [this.alarmArn()],
       'detail': { alarmName: this.alarmName, state: { value: 'ALARM' } },
     };
   }

@@ -8,6 +8,7 @@
  * alarms. Other rules that target the function (the preventive restart) are not the drill's concern.
  */
 import { TRIGGER_INPUT } from '../constants';
+import { isObject } from '../json';
 import type { DrillCheck, RuleTarget } from '../model';
 import type { Observed } from './drill';
 
@@ -108,7 +109,7 @@ function parsed(json: string): Record<string, unknown> | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  return isObject(value) ? value : undefined;
 }
 
 function unique(values: string[]): string[] {
